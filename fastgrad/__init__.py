@@ -3,12 +3,34 @@
 * The FFT family: O(n log n) transforms behind a scipy.fft-compatible API
   (:func:`fft`, :func:`rfft`, :func:`fftn`, ...), the O(n^2) :func:`dft` beside them, a scipy.fft
   backend (:mod:`fastgrad.scipy_fft`) and kernels callable from your own ``@njit`` code
-  (:mod:`fastgrad.jit`).
+  (:mod:`fastgrad.kernels`).
 * Backpropagation: dense-layer forward/backward kernels and a small multilayer perceptron
   (:class:`MLP`) whose exact gradient can be checked against finite differences.
 """
 
 # --- Fourier transforms ---
+from . import kernels, scipy_fft
+from .fourier import (
+    dft,
+    fft,
+    fft2,
+    fftfreq,
+    fftn,
+    fftshift,
+    idft,
+    ifft,
+    ifft2,
+    ifftn,
+    ifftshift,
+    irfft,
+    irfft2,
+    irfftn,
+    next_fast_len,
+    rfft,
+    rfft2,
+    rfftfreq,
+    rfftn,
+)
 
 # --- dense layers and networks ---
 
@@ -16,5 +38,26 @@ __version__ = "0.1.0"
 
 __all__ = [
     # --- Fourier transforms ---
+    "fft",
+    "ifft",
+    "rfft",
+    "irfft",
+    "fft2",
+    "ifft2",
+    "fftn",
+    "ifftn",
+    "rfft2",
+    "irfft2",
+    "rfftn",
+    "irfftn",
+    "dft",
+    "idft",
+    "fftfreq",
+    "rfftfreq",
+    "fftshift",
+    "ifftshift",
+    "next_fast_len",
+    "kernels",
+    "scipy_fft",
     # --- dense layers and networks ---
 ]

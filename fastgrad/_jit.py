@@ -24,7 +24,7 @@ KERNEL_OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy"}
 
 
 def kernel(*args, **overrides):
-    """Compile a function with :data:`KERNEL_OPTIONS` (usable as ``@kernel`` or ``@kernel(...)``)."""
+    """Compile with :data:`KERNEL_OPTIONS`; use as ``@kernel`` or ``@kernel(option=...)``."""
     options = {**KERNEL_OPTIONS, **overrides}
     if len(args) == 1 and callable(args[0]) and not overrides:
         return numba.njit(**options)(args[0])
