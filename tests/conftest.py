@@ -77,3 +77,36 @@ def assert_fft_close(actual, desired, n: int, dtype=None) -> None:
     assert error <= rtol * scale, (
         f"norm-wise error {error:.3e} > rtol {rtol:.3e} * norm {scale:.3e} (n={n})"
     )
+
+
+#: The input dtypes of the FFT grid, and the real ones among them (rfft rejects complex input).
+FFT_DTYPES = (np.float16, np.float32, np.float64, np.complex64, np.complex128, np.int64, np.bool_)
+FFT_REAL_DTYPES = (np.float16, np.float32, np.float64, np.int64, np.bool_)
+
+
+def complex_result_dtype(dtype) -> np.dtype:
+    """The dtype of fft/ifft/rfft/fftn of ``dtype`` input: scipy.fft's rules, except that
+    longdouble and clongdouble are computed in double (fastgrad's documented departure)."""
+    dtype = np.dtype(dtype)
+    if dtype in (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.complex64)):
+        return np.dtype(np.complex64)
+    return np.dtype(np.complex128)
+
+
+def real_result_dtype(dtype) -> np.dtype:
+    """The dtype of irfft/irfftn of ``dtype`` input (scipy.fft's rules, longdouble -> float64)."""
+    return np.dtype(np.float32 if complex_result_dtype(dtype) == np.complex64 else np.float64)
+
+
+def make_input(rng: np.random.Generator, shape, dtype) -> np.ndarray:
+    """Random test data of ``dtype``: normal floats, complex normals, small integers, coin flips."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "b":
+        return rng.random(shape) < 0.5
+    if dtype.kind == "u":
+        return rng.integers(0, 100, shape).astype(dtype)
+    if dtype.kind == "i":
+        return rng.integers(-100, 100, shape).astype(dtype)
+    if dtype.kind == "c":
+        return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)).astype(dtype)
+    return rng.standard_normal(shape).astype(dtype)
