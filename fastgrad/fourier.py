@@ -140,7 +140,8 @@ def _output_buffer(rows: np.ndarray, source: np.ndarray, overwrite_x: bool) -> n
 def _scale_inplace(out: np.ndarray, norm: str, n: int, forward: bool) -> None:
     factor = _helper.fft_scale(norm, n, forward)
     if factor != 1.0:
-        out *= out.real.dtype.type(factor)
+        with np.errstate(invalid="ignore"):  # inf * factor is inf: NaN/Inf pass through quietly
+            out *= out.real.dtype.type(factor)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,12 @@ Examples
 >>> spectrum[0]
 np.complex128(8+0j)
 
-``scipy.fft.set_global_backend(fastgrad.scipy_fft)`` makes it the default for the whole process.
+To make it the default for the whole process, set it as the global backend and register
+scipy's own backend as the fallback (a global backend replaces scipy's, so without the second
+line the functions fastgrad does not implement would find no backend at all):
+
+>>> scipy.fft.set_global_backend(fastgrad.scipy_fft)
+>>> scipy.fft.register_backend("scipy")
 
 What fastgrad does not implement returns ``NotImplemented``, and scipy then falls back to its
 own backend: the other transforms (dct, dst, hfft, ...), extended-precision input
