@@ -337,7 +337,7 @@ ALL_NAMES = list(ONE_D) + list(N_D)
 
 
 def call(name: str, x, **kwargs):
-    """Call fastgrad's ``name`` (an irfft is given a 2-point-or-more output length)."""
+    """Call the fastgrad transform ``name``."""
     return getattr(fastgrad, name)(x, **kwargs)
 
 
@@ -486,16 +486,17 @@ NONFINITE_REAL = [np.nan, np.inf, -np.inf]
 NONFINITE_COMPLEX = [*NONFINITE_REAL, complex(np.nan, 1.0), complex(1.0, np.inf)]
 
 
+@pytest.mark.parametrize("norm", [None, "forward"])
 @pytest.mark.parametrize("n", [2, 8, 17, 100])
 @pytest.mark.parametrize("name", ONE_D)
-def test_transform_nan_and_inf_propagate_as_in_scipy(name, n, rng):
+def test_transform_nan_and_inf_propagate_as_in_scipy(name, n, norm, rng):
     """Rows with a NaN or Inf are non-finite where scipy's are; clean rows stay clean."""
     values = NONFINITE_REAL if name == "rfft" else NONFINITE_COMPLEX
     dtype = np.float64 if name == "rfft" else np.complex128
     x = make_input(rng, (len(values) + 1, input_length(name, n)), dtype)
     for row, value in enumerate(values, start=1):
         x[row, row % x.shape[1]] = value
-    kwargs = transform_kwargs(name, n)
+    kwargs = {**transform_kwargs(name, n), "norm": norm}
     result = call(name, x, **kwargs)
     expected = scipy_call(name, x, **kwargs)
     assert result.dtype == expected.dtype
