@@ -33,6 +33,10 @@ from .fourier import (
 )
 
 # --- dense layers and networks ---
+from . import datasets
+from .dense import dense_backward, dense_forward
+from .gradcheck import GradientCheckError, check_gradient
+from .network import MLP
 
 __version__ = "0.1.0"
 
@@ -60,4 +64,10 @@ __all__ = [
     "kernels",
     "scipy_fft",
     # --- dense layers and networks ---
+    "dense_forward",
+    "dense_backward",
+    "MLP",
+    "check_gradient",
+    "GradientCheckError",
+    "datasets",
 ]

@@ -12,6 +12,7 @@ import sys
 # subcommand -> (module that implements it, one-line help). Each module defines
 # ``add_arguments(parser)`` and ``run(args) -> int`` (the exit status).
 _SUBCOMMANDS = {
+    "train": ("fastgrad._train", "train an MLP on the bundled handwritten digits"),
     "validate": ("fastgrad._validate", "check every transform against scipy.fft and print a table"),
 }
 # The module run when no subcommand is given (same protocol), or None to print the help.

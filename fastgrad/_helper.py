@@ -191,3 +191,270 @@ def fft_shape_and_axes(array: np.ndarray, s, axes) -> tuple[list[int], list[int]
 # ---------------------------------------------------------------------------------------------
 # dense layers and networks (fastgrad.dense, fastgrad.network, fastgrad.gradcheck)
 # ---------------------------------------------------------------------------------------------
+
+_ACTIVATIONS = {"identity": 0, "sigmoid": 1, "tanh": 2, "relu": 3, "softmax": 4}
+_LOSSES = {"quadratic": 0, "cross_entropy": 1, "softmax_cross_entropy": 2}
+_FD_METHODS = ("central", "forward")
+
+
+def activation_code(name, arg: str = "activation") -> int:
+    """Map an activation name to its kernel code, or raise naming ``arg``."""
+    if not isinstance(name, str):
+        raise TypeError(f"{arg} must be a string, got {type(name).__name__}")
+    if name not in _ACTIVATIONS:
+        raise ValueError(f"{arg} must be one of {sorted(_ACTIVATIONS)}, got {name!r}")
+    return _ACTIVATIONS[name]
+
+
+def loss_code(name) -> int:
+    """Map a loss name to its kernel code, or raise naming ``loss``."""
+    if not isinstance(name, str):
+        raise TypeError(f"loss must be a string, got {type(name).__name__}")
+    if name not in _LOSSES:
+        raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {name!r}")
+    return _LOSSES[name]
+
+
+def output_activation_for_loss(loss: str, output_activation, hidden: str) -> str:
+    """The output activation an MLP uses: the default for ``loss``, or a compatible choice."""
+    required = {"cross_entropy": "sigmoid", "softmax_cross_entropy": "softmax"}.get(loss)
+    if output_activation is None:
+        return required or hidden
+    activation_code(output_activation, "output_activation")
+    if required is not None and output_activation != required:
+        raise ValueError(
+            f"output_activation must be {required!r} (or None) for loss={loss!r}, "
+            f"got {output_activation!r}"
+        )
+    return output_activation
+
+
+def fd_method(method) -> bool:
+    """True for ``"central"``, False for ``"forward"``; anything else raises naming ``method``."""
+    if method not in _FD_METHODS:
+        raise ValueError(f"method must be 'central' or 'forward', got {method!r}")
+    return method == "central"
+
+
+def float_dtype(dtype, name: str = "dtype") -> np.dtype:
+    """``numpy.float32`` or ``numpy.float64`` as a dtype, or raise naming ``name``."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be numpy.float32 or numpy.float64, got {dtype!r}") from None
+    if resolved not in (np.float32, np.float64):
+        raise TypeError(f"{name} must be numpy.float32 or numpy.float64, got {resolved}")
+    return resolved
+
+
+def common_float_dtype(*arrays) -> np.dtype:
+    """float32 if every array is float16/float32, else float64 (ints and bools become float64)."""
+    if all(np.asarray(a).dtype in (np.float16, np.float32) for a in arrays):
+        return np.dtype(np.float32)
+    return np.dtype(np.float64)
+
+
+def real_array(value, name: str) -> np.ndarray:
+    """``value`` as an ndarray of bools, ints or floats, or TypeError naming ``name``."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be an array of real numbers ({err})") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {array.dtype}")
+    return array
+
+
+def float_array(value, name: str, dtype) -> np.ndarray:
+    """A C-contiguous copy-if-needed of ``value`` in ``dtype`` (float32/float64)."""
+    return np.ascontiguousarray(real_array(value, name), dtype=dtype)
+
+
+def ndim(array: np.ndarray, name: str, expected: int) -> None:
+    """Raise ValueError naming ``name`` unless ``array`` has ``expected`` dimensions."""
+    if array.ndim != expected:
+        raise ValueError(f"{name} must be {expected}-D, got shape {array.shape}")
+
+
+def nonempty(array: np.ndarray, name: str) -> None:
+    """Raise ValueError naming ``name`` if ``array`` has no elements (an empty batch)."""
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+
+
+def finite(array: np.ndarray, name: str) -> None:
+    """Raise ValueError naming ``name`` if ``array`` holds NaN or Inf."""
+    from fastgrad._kernels.dense import all_finite
+
+    if not all_finite(array.reshape(-1)):
+        raise ValueError(f"{name} must be finite, but it contains NaN or Inf")
+
+
+def dense_input(value, name: str, dtype, ndim_: int) -> np.ndarray:
+    """A finite, non-empty, C-contiguous float array of ``ndim_`` dimensions."""
+    array = float_array(value, name, dtype)
+    ndim(array, name, ndim_)
+    nonempty(array, name)
+    finite(array, name)
+    return array
+
+
+def dense_shapes(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> None:
+    """``weight`` must be ``(x.shape[1], n_out)`` and ``bias`` ``(n_out,)``."""
+    if weight.shape[0] != x.shape[1]:
+        raise ValueError(
+            f"weight must have shape (n_in, n_out) with n_in = x.shape[1] = {x.shape[1]}, "
+            f"got {weight.shape}"
+        )
+    if bias.shape != (weight.shape[1],):
+        raise ValueError(
+            f"bias must have shape (n_out,) = ({weight.shape[1]},) to match weight, "
+            f"got {bias.shape}"
+        )
+
+
+def same_shape(array: np.ndarray, name: str, shape: tuple, what: str) -> None:
+    """Raise ValueError naming ``name`` unless ``array.shape == shape`` (``what`` explains why)."""
+    if array.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)} ({what}), got {array.shape}")
+
+
+def output_buffer(out, name: str, shape: tuple, dtype, inputs=()) -> np.ndarray:
+    """A preallocated output: a writeable C-contiguous ndarray of ``shape`` and ``dtype``.
+
+    It must not overlap any of ``inputs`` (the kernels read inputs while writing outputs).
+    """
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"{name} must be a numpy.ndarray, got {type(out).__name__}")
+    if out.dtype != dtype:
+        raise TypeError(f"{name} must have dtype {np.dtype(dtype)}, got {out.dtype}")
+    if out.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {out.shape}")
+    if not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError(f"{name} must be C-contiguous and writeable")
+    for other in inputs:
+        if np.may_share_memory(out, other):
+            raise ValueError(f"{name} must not share memory with the inputs")
+    return out
+
+
+def layer_sizes(sizes) -> np.ndarray:
+    """At least two layer widths, each an integer >= 1, as an int64 array."""
+    if isinstance(sizes, str) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must be a sequence of integers, got {type(sizes).__name__}")
+    values = [as_int(size, "sizes") for size in sizes]
+    if len(values) < 2:
+        raise ValueError(f"sizes must list at least two layer widths, got {values}")
+    if min(values) < 1:
+        raise ValueError(f"sizes must all be >= 1, got {values}")
+    return np.array(values, dtype=np.int64)
+
+
+def positive_int(value, name: str) -> int:
+    """An integer >= 1, or raise naming ``name``."""
+    value = as_int(value, name)
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}")
+    return value
+
+
+def real_scalar(value, name: str) -> float:
+    """A finite real number as float, or raise naming ``name``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if isinstance(value, complex | np.complexfloating):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def positive_float(value, name: str) -> float:
+    """A finite real number > 0, or raise naming ``name``."""
+    value = real_scalar(value, name)
+    if value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def nonnegative_float(value, name: str) -> float:
+    """A finite real number >= 0, or raise naming ``name``."""
+    value = real_scalar(value, name)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return value
+
+
+def random_generator(seed, name: str = "seed") -> np.random.Generator:
+    """``numpy.random.default_rng(seed)`` for None, an int or a Generator, or raise naming it."""
+    if seed is None or isinstance(seed, np.random.Generator):
+        return np.random.default_rng(seed)
+    return np.random.default_rng(as_int(seed, name))
+
+
+def targets(y, name: str, n_samples: int, n_out: int, dtype) -> tuple[np.ndarray, bool]:
+    """Targets as one-hot/target rows ``(n_samples, n_out)`` of ``dtype``, and whether they are
+    class labels (integer labels, or rows that are exactly one-hot).
+
+    1-D integer ``y`` holds class labels in ``[0, n_out)``; 2-D ``y`` holds target rows.
+    """
+    array = real_array(y, name)
+    if array.ndim == 1:
+        if array.dtype.kind not in "iu":
+            raise TypeError(
+                f"{name} with one dimension must hold integer class labels, got dtype "
+                f"{array.dtype} (pass target rows as a 2-D array)"
+            )
+        if array.shape[0] != n_samples:
+            raise ValueError(
+                f"{name} must have {n_samples} labels (one per row of x), got {array.shape[0]}"
+            )
+        if array.size and (array.min() < 0 or array.max() >= n_out):
+            raise ValueError(
+                f"{name} labels must be in [0, {n_out}) for {n_out} outputs, got "
+                f"min {array.min()} and max {array.max()}"
+            )
+        rows = np.zeros((n_samples, n_out), dtype=dtype)
+        rows[np.arange(n_samples), array] = 1
+        return rows, True
+    if array.ndim != 2:
+        raise ValueError(
+            f"{name} must be 1-D class labels or 2-D target rows, got shape {array.shape}"
+        )
+    if array.shape != (n_samples, n_out):
+        raise ValueError(
+            f"{name} must have shape (n_samples, n_out) = ({n_samples}, {n_out}), got {array.shape}"
+        )
+    rows = np.ascontiguousarray(array, dtype=dtype)
+    finite(rows, name)
+    one_hot = bool(np.all((rows == 0) | (rows == 1)) and np.all(rows.sum(axis=1) == 1))
+    return rows, one_hot
+
+
+def parameter_list(values, name: str, shapes: list[tuple], dtype) -> list[np.ndarray]:
+    """A list of finite float arrays with exactly ``shapes`` (the shapes of weights or biases)."""
+    if isinstance(values, np.ndarray) or not isinstance(values, list | tuple):
+        raise TypeError(f"{name} must be a list of {len(shapes)} arrays")
+    if len(values) != len(shapes):
+        raise ValueError(
+            f"{name} must hold {len(shapes)} arrays (one per layer), got {len(values)}"
+        )
+    arrays = []
+    for k, (value, shape) in enumerate(zip(values, shapes, strict=True)):
+        array = float_array(value, f"{name}[{k}]", dtype)
+        same_shape(array, f"{name}[{k}]", shape, "one per layer, like the parameters")
+        finite(array, f"{name}[{k}]")
+        arrays.append(array)
+    return arrays
+
+
+def parameter_indices(indices, name: str, n_params: int) -> np.ndarray:
+    """Flat parameter indices: unique integers in ``[0, n_params)`` as int64."""
+    array = real_array(indices, name)
+    if array.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer indices, got dtype {array.dtype}")
+    ndim(array, name, 1)
+    if array.size and (array.min() < 0 or array.max() >= n_params):
+        raise ValueError(f"{name} must be in [0, {n_params}) (the number of parameters)")
+    return np.ascontiguousarray(array, dtype=np.int64)

@@ -1,0 +1,692 @@
+"""Dense-layer and dense-network kernels: forward, backward, forward-mode tangents, losses, SGD.
+
+Loops only: no validation (that is :mod:`fastgrad._helper`'s job), C-contiguous arrays in,
+results written into caller-owned buffers. Every kernel here is compiled through
+:func:`fastgrad._jit.kernel`, and every callee lives in this file so that Numba's disk cache
+never serves a kernel compiled against a stale callee.
+
+Conventions (batch-major, as everywhere in fastgrad; Nielsen's book uses column vectors and
+``weight (n_out, n_in)``, so his ``w a + b`` is our ``x @ weight + bias``)::
+
+    x (n_samples, n_in)   weight (n_in, n_out)   bias (n_out,)
+    z = x @ weight + bias                         out = act(z)
+
+A network's parameters live in one flat vector ``params``: for each layer its weight (row-major
+``n_in * n_out`` values) then its bias. ``sizes`` holds the layer widths and ``codes`` the
+activation code of each layer.
+
+Activations are computed with a branch-free ``exp`` (Cody-Waite range reduction, a Taylor
+polynomial and an exponent built by bit manipulation) that LLVM vectorizes; Numba's scalar
+``math.exp``/``math.tanh`` call libm once per element and do not vectorize.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from fastgrad._jit import kernel
+
+# activation codes (the public names are mapped to these by fastgrad._helper)
+IDENTITY = 0
+SIGMOID = 1
+TANH = 2
+RELU = 3
+SOFTMAX = 4
+
+# loss codes
+QUADRATIC = 0
+CROSS_ENTROPY = 1
+SOFTMAX_CROSS_ENTROPY = 2
+
+# fit status codes returned by sgd_epoch
+FIT_OK = 0
+FIT_NONFINITE_LOSS = 1
+FIT_NONFINITE_UPDATE = 2
+
+# ln 2 split in two (fdlibm): _LN2_HI has trailing zero bits, so n * _LN2_HI is exact for |n| < 2^11
+_LN2_HI = 6.93147180369123816490e-01
+_LN2_LO = 1.90821492927058770002e-10
+_LOG2E = 1.44269504088896338700e00
+
+# tanh(x) = x + x^3 g(x^2) on |x| <= 0.55: Chebyshev fit of g (mpmath.chebyfit, 12 terms), highest
+# power first. Absolute error of g below 3e-19, so the sum is within 1 ulp of tanh.
+_TANH_SMALL = 0.55
+
+
+# ---------------------------------------------------------------------------------------------
+# scalar building blocks (inlined into the loops below so that the loops vectorize)
+# ---------------------------------------------------------------------------------------------
+
+
+@kernel(inline="always")
+def _exp_neg_parts(m):
+    """Split ``exp(-m)`` for ``m >= 0`` into ``s * (1 + em)``: ``s = 2**-n``, ``em = expm1(-r)``.
+
+    .. math:: m = n \\ln 2 + r,\\quad |r| \\le \\tfrac12 \\ln 2,\\quad
+              e^{-m} = 2^{-n} e^{-r} = 2^{-n} (1 + \\operatorname{expm1}(-r))
+
+    ``em`` is a degree-14 Taylor polynomial (truncation error < 1e-17 relative). ``2**-n`` is
+    built from its IEEE bits as a product of two normal numbers, so results down to the
+    subnormal range are correctly scaled. ``m`` is clamped to 746 (``exp(-746)`` rounds to 0);
+    NaN propagates through ``em``.
+    """
+    if m > 746.0:
+        m = 746.0
+    nf = math.floor(m * _LOG2E + 0.5)
+    r = (m - nf * _LN2_HI) - nf * _LN2_LO
+    t = -r
+    p = 1.0 / 87178291200.0
+    p = p * t + 1.0 / 6227020800.0
+    p = p * t + 1.0 / 479001600.0
+    p = p * t + 1.0 / 39916800.0
+    p = p * t + 1.0 / 3628800.0
+    p = p * t + 1.0 / 362880.0
+    p = p * t + 1.0 / 40320.0
+    p = p * t + 1.0 / 5040.0
+    p = p * t + 1.0 / 720.0
+    p = p * t + 1.0 / 120.0
+    p = p * t + 1.0 / 24.0
+    p = p * t + 1.0 / 6.0
+    p = p * t + 0.5
+    em = t + t * t * p
+    # NaN turns into an arbitrary integer here; em is already NaN, so it does not matter
+    n = np.int64(nf) if nf == nf else np.int64(0)
+    half = n >> 1
+    s = np.int64((1023 - half) << 52).view(np.float64) * np.int64((1023 - (n - half)) << 52).view(
+        np.float64
+    )
+    return s, em
+
+
+@kernel(inline="always")
+def _sigmoid(v):
+    """Logistic function ``1 / (1 + exp(-v))`` in float64, within 2 ulp of NumPy's formula."""
+    s, em = _exp_neg_parts(abs(v))
+    e = s + s * em  # exp(-|v|) in (0, 1]
+    d = 1.0 + e
+    return 1.0 / d if v >= 0.0 else e / d
+
+
+@kernel(inline="always")
+def _tanh(v):
+    """Hyperbolic tangent in float64, within 2 ulp of ``numpy.tanh``.
+
+    ``|v| <= 0.55``: ``v + v^3 g(v^2)`` with a fitted polynomial ``g``; otherwise
+    ``1 - 2 e / (1 + e)`` with ``e = exp(-2|v|)``. Both are evaluated (the loop stays branch-free)
+    and one is selected.
+    """
+    a = abs(v)
+    s, em = _exp_neg_parts(2.0 * a)
+    e = s + s * em
+    large = 1.0 - 2.0 * e / (1.0 + e)
+    q = a * a
+    g = 7.874274345344419e-06
+    g = g * q - 3.372080112046316e-05
+    g = g * q + 9.455133052924858e-05
+    g = g * q - 0.0002384727248015252
+    g = g * q + 0.0005899052969492733
+    g = g * q - 0.001455819097151351
+    g = g * q + 0.0035921267699626346
+    g = g * q - 0.0088632354631468
+    g = g * q + 0.021869488534073906
+    g = g * q - 0.05396825396822037
+    g = g * q + 0.1333333333333331
+    g = g * q - 0.3333333333333333
+    small = a + a * q * g
+    return math.copysign(small if a <= _TANH_SMALL else large, v)
+
+
+@kernel(inline="always")
+def _relu(v):
+    """``max(v, 0)``; NaN propagates (``0.0 if v <= 0 else v``), -0.0 maps to 0.0."""
+    return 0.0 if v <= 0.0 else v
+
+
+# ---------------------------------------------------------------------------------------------
+# activations: forward (bias fused in) and its derivative from the output
+# ---------------------------------------------------------------------------------------------
+
+
+@kernel
+def activate(z, bias, code, out):
+    """``out[i, j] = act(z[i, j] + bias[j])``; ``out`` may be ``z`` (in place).
+
+    Element-wise activations are computed in float64 and rounded to ``out``'s dtype. Softmax is
+    per row, shifted by the row maximum: ``out_ij = exp(z_ij - max_k z_ik) / sum_k (...)``.
+    NaN propagates; a row of softmax containing +Inf becomes NaN.
+    """
+    n_samples, n_out = z.shape
+    if code == IDENTITY:
+        for i in range(n_samples):
+            for j in range(n_out):
+                out[i, j] = z[i, j] + bias[j]
+    elif code == SIGMOID:
+        for i in range(n_samples):
+            for j in range(n_out):
+                out[i, j] = _sigmoid(np.float64(z[i, j] + bias[j]))
+    elif code == TANH:
+        for i in range(n_samples):
+            for j in range(n_out):
+                out[i, j] = _tanh(np.float64(z[i, j] + bias[j]))
+    elif code == RELU:
+        for i in range(n_samples):
+            for j in range(n_out):
+                out[i, j] = _relu(z[i, j] + bias[j])
+    else:  # SOFTMAX
+        for i in range(n_samples):
+            top = -np.inf
+            nan = False
+            for j in range(n_out):
+                v = np.float64(z[i, j] + bias[j])
+                out[i, j] = v
+                nan = nan or v != v
+                top = v if v > top else top
+            if nan:
+                top = np.nan
+            total = 0.0
+            for j in range(n_out):
+                s, em = _exp_neg_parts(top - np.float64(out[i, j]))
+                e = s + s * em
+                out[i, j] = e
+                total += e
+            scale = 1.0 / total
+            for j in range(n_out):
+                out[i, j] = out[i, j] * scale
+
+
+@kernel
+def activation_backward_inplace(grad, out, code):
+    """Turn ``grad`` = dL/d(out) into dL/dz in place, using only the forward output ``out``.
+
+    .. math::
+        \\text{sigmoid: } \\delta = g \\odot a (1 - a), \\quad
+        \\text{tanh: } \\delta = g \\odot (1 - a^2), \\quad
+        \\text{relu: } \\delta = g \\odot [a > 0],
+
+        \\text{softmax (per row): } \\delta_j = a_j \\bigl(g_j - \\textstyle\\sum_k g_k a_k\\bigr).
+
+    The Jacobian of every activation is symmetric, so the same map pushes a forward-mode tangent
+    (dz -> d(out)); :func:`network_jvp` relies on this.
+    """
+    n_samples, n_out = grad.shape
+    if code == IDENTITY:
+        return
+    if code == SIGMOID:
+        for i in range(n_samples):
+            for j in range(n_out):
+                a = out[i, j]
+                grad[i, j] = grad[i, j] * (a * (1 - a))
+    elif code == TANH:
+        for i in range(n_samples):
+            for j in range(n_out):
+                a = out[i, j]
+                grad[i, j] = grad[i, j] * (1 - a * a)
+    elif code == RELU:
+        for i in range(n_samples):
+            for j in range(n_out):
+                grad[i, j] = grad[i, j] if out[i, j] > 0 else 0
+    else:  # SOFTMAX
+        for i in range(n_samples):
+            dot = 0.0
+            for j in range(n_out):
+                dot += np.float64(grad[i, j]) * np.float64(out[i, j])
+            for j in range(n_out):
+                grad[i, j] = out[i, j] * (grad[i, j] - dot)
+
+
+# ---------------------------------------------------------------------------------------------
+# one dense layer
+# ---------------------------------------------------------------------------------------------
+
+
+@kernel
+def dense_forward(x, weight, bias, code, out):
+    """Dense layer forward: ``out = act(x @ weight + bias)``.
+
+    .. math:: z = x W + b, \\qquad a = \\sigma(z)
+
+    (row ``i`` of ``x`` is one example; Nielsen writes :math:`a = \\sigma(w a^{l-1} + b)` for a
+    column vector, with ``w`` our ``weight.T``). The product goes to BLAS (``gemm``), the bias
+    and activation are one fused pass over ``out``.
+    """
+    np.dot(x, weight, out)
+    activate(out, bias, code, out)
+
+
+@kernel
+def dense_backward_inplace(grad_out, x, weight, out, code, grad_x, grad_weight, grad_bias, need_x):
+    """Dense layer backward; overwrites ``grad_out`` with ``delta`` = dL/dz.
+
+    Given ``grad_out`` = dL/d(out) for ``out = act(x @ weight + bias)``:
+
+    .. math::
+        \\delta = \\frac{\\partial L}{\\partial z} = \\frac{\\partial L}{\\partial a} \\odot
+            \\sigma'(z) \\quad (\\sigma'(z) \\text{ from } a: a(1-a),\\ 1-a^2,\\ [a>0])
+
+        \\frac{\\partial L}{\\partial W} = x^T \\delta, \\qquad
+        \\frac{\\partial L}{\\partial b} = \\textstyle\\sum_i \\delta_{i\\cdot}, \\qquad
+        \\frac{\\partial L}{\\partial x} = \\delta W^T
+
+    These are Nielsen's (BP1)-(BP4) summed over the mini-batch, in batch-major form. Two BLAS
+    products (one when ``need_x`` is false, as for a network's first layer) and one pass for the
+    column sums; nothing from the forward pass is recomputed.
+    """
+    activation_backward_inplace(grad_out, out, code)
+    np.dot(x.T, grad_out, grad_weight)
+    n_samples, n_out = grad_out.shape
+    for j in range(n_out):
+        grad_bias[j] = 0
+    for i in range(n_samples):
+        for j in range(n_out):
+            grad_bias[j] += grad_out[i, j]
+    if need_x:
+        np.dot(grad_out, weight.T, grad_x)
+
+
+# ---------------------------------------------------------------------------------------------
+# losses: mean over the batch of the per-example cost, and dL/dz of the output layer
+# ---------------------------------------------------------------------------------------------
+
+
+@kernel
+def _softplus(v):
+    """``log(1 + exp(v))`` without overflow."""
+    return max(v, 0.0) + math.log1p(math.exp(-abs(v)))
+
+
+@kernel
+def loss_value(z, out, y, loss_code):
+    """Mean over the batch of the per-example cost, accumulated in float64.
+
+    .. math::
+        \\text{quadratic: } \\tfrac12 \\lVert a - y \\rVert^2, \\qquad
+        \\text{cross entropy: } -\\textstyle\\sum_j [y_j \\ln a_j + (1-y_j) \\ln(1-a_j)]
+            = \\sum_j [\\operatorname{softplus}(z_j) - y_j z_j],
+
+        \\text{softmax cross entropy: } -\\textstyle\\sum_j y_j \\ln \\operatorname{softmax}(z)_j
+            = \\sum_j y_j (\\operatorname{logsumexp}(z) - z_j).
+
+    The cross entropies are evaluated from the pre-activation ``z`` (``a`` is 0 or 1 in floating
+    point long before ``ln a`` is -Inf), so they stay finite where Nielsen's version needs
+    ``nan_to_num``.
+    """
+    n_samples, n_out = z.shape
+    total = 0.0
+    if loss_code == QUADRATIC:
+        for i in range(n_samples):
+            for j in range(n_out):
+                d = np.float64(out[i, j]) - np.float64(y[i, j])
+                total += 0.5 * d * d
+    elif loss_code == CROSS_ENTROPY:
+        for i in range(n_samples):
+            for j in range(n_out):
+                v = np.float64(z[i, j])
+                total += _softplus(v) - np.float64(y[i, j]) * v
+    else:  # SOFTMAX_CROSS_ENTROPY
+        for i in range(n_samples):
+            top = -np.inf
+            for j in range(n_out):
+                top = max(top, np.float64(z[i, j]))
+            acc = 0.0
+            for j in range(n_out):
+                acc += math.exp(np.float64(z[i, j]) - top)
+            lse = top + math.log(acc)
+            for j in range(n_out):
+                total += np.float64(y[i, j]) * (lse - np.float64(z[i, j]))
+    return total / n_samples
+
+
+@kernel
+def loss_and_delta(z, out, y, loss_code, out_code, delta):
+    """Return :func:`loss_value` and write ``delta`` = d(mean cost)/dz of the output layer.
+
+    .. math::
+        \\text{quadratic: } \\delta = \\tfrac1n (a - y) \\odot \\sigma'(z) \\quad
+            \\text{(Nielsen BP1; softmax output: its Jacobian-vector product)}
+
+        \\text{cross entropy (sigmoid output): } \\delta = \\tfrac1n (a - y), \\qquad
+        \\text{softmax cross entropy: } \\delta = \\tfrac1n (a \\textstyle\\sum_j y_j - y)
+
+    (for one-hot ``y`` the last one is Nielsen's :math:`a - y`).
+    """
+    n_samples, n_out = z.shape
+    scale = 1.0 / n_samples
+    if loss_code == SOFTMAX_CROSS_ENTROPY:
+        for i in range(n_samples):
+            ysum = 0.0
+            for j in range(n_out):
+                ysum += np.float64(y[i, j])
+            for j in range(n_out):
+                delta[i, j] = scale * (ysum * out[i, j] - y[i, j])
+    else:
+        for i in range(n_samples):
+            for j in range(n_out):
+                delta[i, j] = scale * (out[i, j] - y[i, j])
+        if loss_code == QUADRATIC:
+            activation_backward_inplace(delta, out, out_code)
+    return loss_value(z, out, y, loss_code)
+
+
+# ---------------------------------------------------------------------------------------------
+# a stack of dense layers on one flat parameter vector
+# ---------------------------------------------------------------------------------------------
+
+
+@kernel
+def _layer_params(params, offset, n_in, n_out):
+    """Views ``(weight (n_in, n_out), bias (n_out,))`` of the layer starting at ``offset``."""
+    weight = params[offset : offset + n_in * n_out].reshape((n_in, n_out))
+    bias = params[offset + n_in * n_out : offset + n_in * n_out + n_out]
+    return weight, bias
+
+
+@kernel
+def _output_layer_forward(layer_in, weight, bias, code, z_last, zero_bias, out):
+    """The last layer keeps its pre-activation: ``z_last = layer_in @ weight + bias``,
+    ``out = act(z_last)``."""
+    np.dot(layer_in, weight, z_last)
+    activate(z_last, bias, IDENTITY, z_last)
+    activate(z_last, zero_bias[: out.shape[1]], code, out)
+
+
+@kernel
+def network_forward(params, sizes, codes, x, acts, z_last, zero_bias):
+    """Forward pass through every layer; ``acts`` (flat) receives each layer's output.
+
+    Layer ``l`` output is ``acts[off_l : off_l + n * sizes[l + 1]]`` viewed as
+    ``(n, sizes[l + 1])``. The last layer's pre-activation is kept in ``z_last`` for the loss.
+    ``zero_bias`` is a buffer of zeros at least ``sizes[-1]`` long.
+    """
+    n_samples = x.shape[0]
+    n_layers = sizes.shape[0] - 1
+    layer_in = x
+    p_off = 0
+    a_off = 0
+    for layer in range(n_layers):
+        n_in = sizes[layer]
+        n_out = sizes[layer + 1]
+        weight, bias = _layer_params(params, p_off, n_in, n_out)
+        out = acts[a_off : a_off + n_samples * n_out].reshape((n_samples, n_out))
+        if layer < n_layers - 1:
+            dense_forward(layer_in, weight, bias, codes[layer], out)
+        else:
+            _output_layer_forward(layer_in, weight, bias, codes[layer], z_last, zero_bias, out)
+        layer_in = out
+        p_off += n_in * n_out + n_out
+        a_off += n_samples * n_out
+
+
+@kernel
+def network_backward(params, sizes, codes, x, acts, delta_last, grads, scratch_a, scratch_b):
+    """Backward pass (backprop) from ``delta_last`` = dL/dz of the output layer.
+
+    Fills the flat ``grads`` (laid out like ``params``). Layer by layer, from the last:
+    :func:`dense_backward_inplace` gives dL/dW, dL/db and dL/d(input); the latter, times the
+    previous layer's activation derivative, is that layer's delta (Nielsen's BP2). The first
+    layer skips dL/dx. ``scratch_a``/``scratch_b`` each hold ``n * max(sizes)`` values;
+    ``delta_last`` is overwritten.
+    """
+    n_samples = x.shape[0]
+    n_layers = sizes.shape[0] - 1
+    grad = delta_last
+    code = IDENTITY  # delta_last is already dL/dz
+    use_a = True
+    p_end = params.shape[0]  # walk the flat buffers from their ends
+    a_end = acts.shape[0]
+    for layer in range(n_layers - 1, -1, -1):
+        n_in = sizes[layer]
+        n_out = sizes[layer + 1]
+        p_off = p_end - (n_in + 1) * n_out
+        a_off = a_end - n_samples * n_out
+        weight, _ = _layer_params(params, p_off, n_in, n_out)
+        grad_weight, grad_bias = _layer_params(grads, p_off, n_in, n_out)
+        out = acts[a_off:a_end].reshape((n_samples, n_out))
+        if layer > 0:
+            layer_in = acts[a_off - n_samples * n_in : a_off].reshape((n_samples, n_in))
+        else:
+            layer_in = x
+        scratch = scratch_a if use_a else scratch_b
+        grad_x = scratch[: n_samples * n_in].reshape((n_samples, n_in))
+        dense_backward_inplace(
+            grad, layer_in, weight, out, code, grad_x, grad_weight, grad_bias, layer > 0
+        )
+        grad = grad_x
+        code = codes[layer - 1] if layer > 0 else IDENTITY
+        use_a = not use_a
+        p_end = p_off
+        a_end = a_off
+
+
+@kernel
+def network_loss(params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias):
+    """Forward pass and mean loss."""
+    network_forward(params, sizes, codes, x, acts, z_last, zero_bias)
+    n_out = sizes[sizes.shape[0] - 1]
+    n_samples = x.shape[0]
+    start = acts.shape[0] - n_samples * n_out
+    out = acts[start:].reshape((n_samples, n_out))
+    return loss_value(z_last, out, y, loss_code)
+
+
+@kernel
+def network_gradient(params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias, grads, work):
+    """Mean loss and its exact gradient (one forward and one backward pass) into ``grads``.
+
+    ``work`` is flat scratch of ``3 * n * max(sizes)`` values; ``acts`` holds exactly the
+    activations of this batch (``n * sum(sizes[1:])`` values).
+    """
+    network_forward(params, sizes, codes, x, acts, z_last, zero_bias)
+    n_out = sizes[sizes.shape[0] - 1]
+    n_samples = x.shape[0]
+    out = acts[acts.shape[0] - n_samples * n_out :].reshape((n_samples, n_out))
+    width = work.shape[0] // 3
+    delta = work[: n_samples * n_out].reshape((n_samples, n_out))
+    loss = loss_and_delta(z_last, out, y, loss_code, codes[codes.shape[0] - 1], delta)
+    network_backward(
+        params, sizes, codes, x, acts, delta, grads, work[width : 2 * width], work[2 * width :]
+    )
+    return loss
+
+
+@kernel
+def network_jvp(params, tangent, sizes, codes, loss_code, x, y, acts, z_last, zero_bias, work):
+    """Forward-mode derivative of the mean loss along ``tangent`` (flat, shaped like ``params``).
+
+    Tangents are pushed forward with the values, layer by layer (no backward pass):
+
+    .. math::
+        \\dot z^l = \\dot a^{l-1} W^l + a^{l-1} \\dot W^l + \\dot b^l, \\qquad
+        \\dot a^l = \\sigma'(z^l) \\odot \\dot z^l, \\qquad
+        \\dot L = \\textstyle\\sum \\frac{\\partial L}{\\partial z^L} \\odot \\dot z^L
+
+    with :math:`\\dot a^0 = 0`. Returns ``(loss, dloss)``. ``work`` holds ``3 * n * max(sizes)``.
+    """
+    n_samples = x.shape[0]
+    n_layers = sizes.shape[0] - 1
+    width = work.shape[0] // 3
+    layer_in = x
+    layer_in_dot = work[: n_samples * sizes[0]].reshape((n_samples, sizes[0]))
+    use_b = True
+    p_off = 0
+    a_off = 0
+    for layer in range(n_layers):
+        n_in = sizes[layer]
+        n_out = sizes[layer + 1]
+        weight, bias = _layer_params(params, p_off, n_in, n_out)
+        weight_dot, bias_dot = _layer_params(tangent, p_off, n_in, n_out)
+        out = acts[a_off : a_off + n_samples * n_out].reshape((n_samples, n_out))
+        base = width if use_b else 2 * width
+        out_dot = work[base : base + n_samples * n_out].reshape((n_samples, n_out))
+        tmp = work[: n_samples * n_out].reshape((n_samples, n_out))
+        np.dot(layer_in, weight_dot, out_dot)
+        if layer > 0:
+            np.dot(layer_in_dot, weight, tmp)
+            for i in range(n_samples):
+                for j in range(n_out):
+                    out_dot[i, j] += tmp[i, j]
+        activate(out_dot, bias_dot, IDENTITY, out_dot)  # out_dot = dz
+        if layer < n_layers - 1:
+            dense_forward(layer_in, weight, bias, codes[layer], out)
+            activation_backward_inplace(out_dot, out, codes[layer])  # dz -> da
+        else:
+            _output_layer_forward(layer_in, weight, bias, codes[layer], z_last, zero_bias, out)
+        layer_in = out
+        layer_in_dot = out_dot
+        use_b = not use_b
+        p_off += n_in * n_out + n_out
+        a_off += n_samples * n_out
+    n_out = sizes[n_layers]
+    delta = work[: n_samples * n_out].reshape((n_samples, n_out))
+    loss = loss_and_delta(z_last, layer_in, y, loss_code, codes[n_layers - 1], delta)
+    dloss = 0.0
+    for i in range(n_samples):
+        for j in range(n_out):
+            dloss += np.float64(delta[i, j]) * np.float64(layer_in_dot[i, j])
+    return loss, dloss
+
+
+@kernel
+def finite_differences(
+    params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias, indices, eps, central, out
+):
+    """Finite-difference partial derivatives of the mean loss for ``params[indices]``.
+
+    .. math::
+        \\text{forward (Nielsen eq. 46): }
+            \\frac{\\partial C}{\\partial w_j}
+            \\approx \\frac{C(w + \\epsilon e_j) - C(w)}{\\epsilon},
+        \\qquad
+        \\text{central: } \\frac{C(w + \\epsilon e_j) - C(w - \\epsilon e_j)}{2 \\epsilon}
+
+    One forward pass per parameter (two for central), plus one for :math:`C(w)`. The divisor is
+    the step actually taken in floating point, ``(w + eps) - w``. ``params`` is modified one
+    entry at a time and restored bit for bit.
+    """
+    base = 0.0
+    if not central:
+        base = network_loss(params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias)
+    for k in range(indices.shape[0]):
+        j = indices[k]
+        old = params[j]
+        params[j] = old + eps
+        step_up = np.float64(params[j]) - np.float64(old)
+        plus = network_loss(params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias)
+        if central:
+            params[j] = old - eps
+            step_down = np.float64(old) - np.float64(params[j])
+            minus = network_loss(params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias)
+            out[k] = (plus - minus) / (step_up + step_down)
+        else:
+            out[k] = (plus - base) / step_up
+        params[j] = old
+
+
+@kernel
+def count_correct(out, y):
+    """Number of rows where ``argmax(out)`` equals ``argmax(y)`` (first maximum wins)."""
+    n_samples, n_out = out.shape
+    correct = 0
+    for i in range(n_samples):
+        best_out = 0
+        best_y = 0
+        for j in range(1, n_out):
+            if out[i, j] > out[i, best_out]:
+                best_out = j
+            if y[i, j] > y[i, best_y]:
+                best_y = j
+        if best_out == best_y:
+            correct += 1
+    return correct
+
+
+@kernel
+def sgd_epoch(
+    params,
+    sizes,
+    codes,
+    loss_code,
+    x_all,
+    y_all,
+    order,
+    batch_size,
+    learning_rate,
+    weight_decay,
+    decay_mask,
+    x_batch,
+    y_batch,
+    acts,
+    z_last,
+    zero_bias,
+    grads,
+    work,
+):
+    """One epoch of mini-batch SGD over ``x_all[order]``; returns ``(status, loss_sum, correct)``.
+
+    For each mini-batch of ``m <= batch_size`` rows: gather the rows, forward, loss, backward,
+    then
+
+    .. math:: \\theta \\leftarrow \\theta - \\eta (\\nabla_\\theta C + \\lambda\\, \\mathrm{mask}
+              \\odot \\theta)
+
+    where ``C`` is the batch-mean cost (Nielsen's :math:`\\frac{\\eta}{m} \\sum_x \\nabla C_x`) and
+    ``decay_mask`` is 1 on weights, 0 on biases. The update is applied only if the batch loss and
+    every updated parameter are finite; otherwise the epoch stops at once with status
+    ``FIT_NONFINITE_LOSS`` or ``FIT_NONFINITE_UPDATE`` and ``params`` hold the values before that
+    batch. ``loss_sum`` is the sum over processed rows of the per-example cost (before each
+    update), ``correct`` the number of rows whose argmax matched. Nothing is allocated per batch
+    (the row gather copies into ``x_batch``/``y_batch``).
+    """
+    n_total = order.shape[0]
+    n_in = x_all.shape[1]
+    n_out = y_all.shape[1]
+    n_layers = sizes.shape[0] - 1
+    loss_sum = 0.0
+    correct = 0
+    start = 0
+    while start < n_total:
+        m = min(batch_size, n_total - start)
+        for r in range(m):
+            row = order[start + r]
+            for c in range(n_in):
+                x_batch[r * n_in + c] = x_all[row, c]
+            for c in range(n_out):
+                y_batch[r * n_out + c] = y_all[row, c]
+        xb = x_batch[: m * n_in].reshape((m, n_in))
+        yb = y_batch[: m * n_out].reshape((m, n_out))
+        n_acts = 0
+        for layer in range(n_layers):
+            n_acts += m * sizes[layer + 1]
+        batch_acts = acts[:n_acts]
+        batch_z = z_last[: m * n_out].reshape((m, n_out))
+        loss = network_gradient(
+            params, sizes, codes, loss_code, xb, yb, batch_acts, batch_z, zero_bias, grads, work
+        )
+        if not math.isfinite(loss):
+            return FIT_NONFINITE_LOSS, loss_sum, correct
+        n_bad = 0
+        for k in range(params.shape[0]):
+            new = params[k] - learning_rate * (grads[k] + weight_decay * decay_mask[k] * params[k])
+            n_bad += 0 if new - new == 0 else 1  # Inf - Inf and NaN - NaN are NaN
+        if n_bad:
+            return FIT_NONFINITE_UPDATE, loss_sum, correct
+        for k in range(params.shape[0]):
+            params[k] = params[k] - learning_rate * (
+                grads[k] + weight_decay * decay_mask[k] * params[k]
+            )
+        loss_sum += loss * m
+        out = batch_acts[n_acts - m * n_out :].reshape((m, n_out))
+        correct += count_correct(out, yb)
+        start += m
+    return FIT_OK, loss_sum, correct
+
+
+@kernel
+def all_finite(values):
+    """True when every entry of the flat array ``values`` is finite (no NaN, no +-Inf)."""
+    n_bad = 0
+    for k in range(values.shape[0]):
+        v = values[k]
+        n_bad += 0 if v - v == 0 else 1  # Inf - Inf and NaN - NaN are NaN
+    return n_bad == 0
