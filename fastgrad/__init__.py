@@ -38,6 +38,9 @@ from .dense import dense_backward, dense_forward
 from .gradcheck import GradientCheckError, check_gradient
 from .network import MLP
 
+# --- distributed (fastgrad.dask imports Dask; it is not imported here) ---
+from ._warmup import warmup
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -70,4 +73,6 @@ __all__ = [
     "check_gradient",
     "GradientCheckError",
     "datasets",
+    # --- distributed ---
+    "warmup",
 ]

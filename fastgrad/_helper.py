@@ -458,3 +458,162 @@ def parameter_indices(indices, name: str, n_params: int) -> np.ndarray:
     if array.size and (array.min() < 0 or array.max() >= n_params):
         raise ValueError(f"{name} must be in [0, {n_params}) (the number of parameters)")
     return np.ascontiguousarray(array, dtype=np.int64)
+
+
+# ---------------------------------------------------------------------------------------------
+# dask (fastgrad.dask): chunked inputs. Dask itself is imported only inside these functions,
+# which only fastgrad.dask calls, so ``import fastgrad`` never imports it.
+# ---------------------------------------------------------------------------------------------
+
+
+class RechunkWarning(UserWarning):
+    """fastgrad.dask merged the chunks of an axis that must be one chunk (a transformed axis)."""
+
+
+def _chunks_text(chunks: tuple) -> str:
+    """A chunk tuple for a message, shortened when long."""
+    if len(chunks) <= 6:
+        return str(tuple(chunks))
+    head = ", ".join(str(c) for c in chunks[:3])
+    return f"({head}, ..., {chunks[-1]}) ({len(chunks)} chunks)"
+
+
+def flag(value, name: str) -> bool:
+    """``value`` as a bool; TypeError naming ``name`` for anything but True/False."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def dask_array(x, name: str = "x"):
+    """Return ``x`` if it is a ``dask.array.Array``, else raise TypeError naming ``name``."""
+    from dask.array import Array
+
+    if not isinstance(x, Array):
+        raise TypeError(
+            f"{name} must be a dask.array.Array, got {type(x).__module__}.{type(x).__name__} "
+            f"(wrap in-memory data with dask.array.from_array(data, chunks=...), or call "
+            f"fastgrad's NumPy API directly)"
+        )
+    return x
+
+
+def dask_fft_input(x, name: str = "x"):
+    """A dask array that :func:`fft_input` would accept: numeric dtype, at least 1-D.
+
+    The rule and its message are :func:`fft_input`'s, applied to an empty array of ``x``'s
+    dtype and number of dimensions (nothing is computed).
+    """
+    dask_array(x, name)
+    fft_input(np.empty((0,) * x.ndim, dtype=x.dtype), name)
+    return x
+
+
+def known_chunks(x, axes, name: str = "x") -> None:
+    """Raise ValueError naming ``name`` if the chunk sizes along any of ``axes`` are unknown
+    (NaN, as after boolean indexing)."""
+    for axis in axes:
+        if any(np.isnan(size) for size in x.chunks[axis]):
+            raise ValueError(
+                f"{name} has unknown chunk sizes along axis {axis}; call "
+                f"{name}.compute_chunk_sizes() first"
+            )
+
+
+def whole_axes(x, axes, rechunk, func: str, name: str = "x", stacklevel: int = 4):
+    """``x`` with each of ``axes`` in a single chunk (a transform needs whole rows).
+
+    A split axis is merged with ``x.rechunk({axis: -1})`` (the other axes keep their chunks) and
+    a :class:`RechunkWarning` naming the axis, or, with ``rechunk=False``, a ValueError.
+    """
+    rechunk = flag(rechunk, "rechunk")
+    known_chunks(x, axes, name)
+    split = [axis for axis in axes if len(x.chunks[axis]) > 1]
+    if not split:
+        return x
+    where = ", ".join(f"axis {axis} ({len(x.chunks[axis])} chunks)" for axis in split)
+    merge = "{" + ", ".join(f"{axis}: -1" for axis in split) + "}"
+    if not rechunk:
+        raise ValueError(
+            f"{func}: {name} is split into several chunks along {where}, which it transforms; "
+            f"a transformed axis must be a single chunk. Rechunk it ({name}.rechunk({merge})) "
+            f"or pass rechunk=True"
+        )
+    import warnings
+
+    warnings.warn(
+        f"{func}: {name} is split into several chunks along {where}, which it transforms; "
+        f"rechunking with {name}.rechunk({merge}) (the other axes keep their chunks). Rechunk "
+        f"{name} yourself to choose the chunks, or pass rechunk=False to make this an error",
+        RechunkWarning,
+        stacklevel=stacklevel,
+    )
+    return x.rechunk({axis: -1 for axis in split})
+
+
+def network(mlp, name: str = "mlp"):
+    """Return ``mlp`` if it is a :class:`fastgrad.MLP`, else raise TypeError naming ``name``."""
+    from fastgrad.network import MLP
+
+    if not isinstance(mlp, MLP):
+        raise TypeError(f"{name} must be a fastgrad.MLP, got {type(mlp).__name__}")
+    return mlp
+
+
+def dask_inputs(x, n_in: int, name: str = "x"):
+    """Network inputs as a dask array ``(n_samples, n_in)`` of real numbers, its columns in one
+    chunk (merged if needed: that moves no example to another chunk)."""
+    dask_array(x, name)
+    real_array(np.empty(0, dtype=x.dtype), name)
+    ndim(x, name, 2)
+    if x.shape[1] != n_in:
+        raise ValueError(
+            f"{name} must have {n_in} columns (the input layer width), got shape {x.shape}"
+        )
+    known_chunks(x, (0,), name)
+    nonempty(x, name)
+    return x.rechunk({1: -1}) if len(x.chunks[1]) > 1 else x
+
+
+def dask_targets(y, x, n_out: int, name: str = "y"):
+    """Targets for the examples ``x`` (a checked :func:`dask_inputs`): 1-D integer class labels
+    or 2-D rows ``(n_samples, n_out)``, as a dask array chunked exactly like ``x`` along axis 0.
+
+    Label ranges and finiteness are checked by the network on each chunk, when it is computed.
+    """
+    dask_array(y, name)
+    real_array(np.empty(0, dtype=y.dtype), name)
+    n_samples = x.shape[0]
+    if y.ndim == 1 and y.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} with one dimension must hold integer class labels, got dtype {y.dtype} "
+            f"(pass target rows as a 2-D array)"
+        )
+    if y.ndim not in (1, 2):
+        raise ValueError(f"{name} must be 1-D class labels or 2-D target rows, got shape {y.shape}")
+    known_chunks(y, (0,), name)
+    if y.ndim == 2 and y.shape != (n_samples, n_out):
+        raise ValueError(
+            f"{name} must have shape (n_samples, n_out) = ({n_samples}, {n_out}), got {y.shape}"
+        )
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} must have {n_samples} labels (one per row of x), got {y.shape[0]}"
+        )
+    if y.chunks[0] != x.chunks[0]:
+        raise ValueError(
+            f"{name} must be chunked like x along axis 0 (the examples): x has chunks "
+            f"{_chunks_text(x.chunks[0])} and {name} has {_chunks_text(y.chunks[0])}; "
+            f"rechunk one of them, e.g. {name} = {name}.rechunk({{0: x.chunks[0]}})"
+        )
+    return y.rechunk({1: -1}) if y.ndim == 2 and len(y.chunks[1]) > 1 else y
+
+
+def split_every(value) -> int | None:
+    """The fan-in of a tree reduction: None (Dask's default) or an integer >= 2."""
+    if value is None:
+        return None
+    value = as_int(value, "split_every")
+    if value < 2:
+        raise ValueError(f"split_every must be >= 2, got {value}")
+    return value
