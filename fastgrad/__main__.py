@@ -12,11 +12,12 @@ import sys
 # subcommand -> (module that implements it, one-line help). Each module defines
 # ``add_arguments(parser)`` and ``run(args) -> int`` (the exit status).
 _SUBCOMMANDS = {
+    "bench": ("fastgrad._bench", "run the benchmarks in perf/ (from a source checkout)"),
     "train": ("fastgrad._train", "train an MLP on the bundled handwritten digits"),
     "validate": ("fastgrad._validate", "check every transform against scipy.fft and print a table"),
 }
 # The module run when no subcommand is given (same protocol), or None to print the help.
-_DEFAULT: str | None = None
+_DEFAULT: str | None = "fastgrad._demo"
 
 
 def main(argv: list[str] | None = None) -> int:
