@@ -41,7 +41,7 @@ def _gradient_case(sizes: list[int], quick: bool) -> Case:
             "finite_differences": lambda: net.numerical_gradient(x, y, **kwargs),
             "forward_pass": lambda: net.loss(x, y),
         }
-        result = round_robin(functions, config, subject="backprop", max_repeats=5)
+        result = round_robin(functions, config, subject="backprop", max_repeats=3)
         if subset is not None:  # scale the subset's time to all P parameters
             scale = n_params / subset
             for key in ("min", "median", "q25", "q75"):
@@ -174,7 +174,7 @@ def _sgd_case(n_samples: int) -> Case:
         torch = config.peers.get("torch")
         if torch is not None:
             functions["torch"] = _torch_sgd(torch, net.weights, net.biases, x, targets, BATCH, 3.0)
-        return round_robin(functions, config, subject="fastgrad", max_repeats=5)
+        return round_robin(functions, config, subject="fastgrad", max_repeats=3)
 
     params = {"sizes": sizes, "n_samples": n_samples, "batch": BATCH, "learning_rate": 3.0}
     params["dtype"] = "float64"
