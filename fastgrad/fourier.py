@@ -24,7 +24,6 @@ Semantics shared by all transforms (as scipy.fft):
 
 from __future__ import annotations
 
-import functools
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -67,20 +66,44 @@ Shape = Sequence[int] | int | None
 
 _PLAN_CACHE_SIZE = 32
 
-
-@functools.lru_cache(maxsize=_PLAN_CACHE_SIZE)
-def _c2c_plan(n: int, dtype: np.dtype):
-    return _fft.make_c2c_plan(n, np.empty(0, dtype))
-
-
-@functools.lru_cache(maxsize=_PLAN_CACHE_SIZE)
-def _r2c_plan(n: int, dtype: np.dtype):
-    return _fft.make_r2c_plan(n, np.empty(0, dtype))
+# Plain dicts rather than functools.lru_cache: a lookup costs one tuple hash. Each cache holds at
+# most _PLAN_CACHE_SIZE plans and drops its oldest entry first; two threads racing on a new key
+# at worst both build the same plan.
+_c2c_plans: dict = {}
+_r2c_plans: dict = {}
+_dft_tables: dict = {}
 
 
-@functools.lru_cache(maxsize=_PLAN_CACHE_SIZE)
+def _remember(cache: dict, key, value):
+    if len(cache) >= _PLAN_CACHE_SIZE:
+        try:
+            del cache[next(iter(cache))]
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            pass
+    cache[key] = value
+    return value
+
+
+def _c2c_plan(n: int, dtype: np.dtype) -> np.ndarray:
+    plan = _c2c_plans.get((n, dtype))
+    if plan is None:
+        plan = _remember(_c2c_plans, (n, dtype), _fft.make_c2c_plan(n, np.empty(0, dtype)))
+    return plan
+
+
+def _r2c_plan(n: int, dtype: np.dtype) -> np.ndarray:
+    plan = _r2c_plans.get((n, dtype))
+    if plan is None:
+        plan = _remember(_r2c_plans, (n, dtype), _fft.make_r2c_plan(n, np.empty(0, dtype)))
+    return plan
+
+
 def _dft_roots(n: int, dtype: np.dtype, forward: bool) -> np.ndarray:
-    return _fft.unit_roots(n, -1.0 if forward else 1.0).astype(dtype)
+    roots = _dft_tables.get((n, dtype, forward))
+    if roots is None:
+        table = _fft.unit_roots(n, -1.0 if forward else 1.0).astype(dtype)
+        roots = _remember(_dft_tables, (n, dtype, forward), table)
+    return roots
 
 
 _pools: dict[int, ThreadPoolExecutor] = {}
@@ -132,7 +155,7 @@ def _unrows(out: np.ndarray, batch_shape: tuple, axis: int) -> np.ndarray:
 
 def _output_buffer(rows: np.ndarray, source: np.ndarray, overwrite_x: bool) -> np.ndarray:
     """``rows`` itself when the kernel may write into it, else a new array like it."""
-    if overwrite_x or not np.may_share_memory(rows, source):
+    if rows.flags.writeable and (overwrite_x or not np.may_share_memory(rows, source)):
         return rows
     return np.empty_like(rows)
 
@@ -144,12 +167,51 @@ def _scale_inplace(out: np.ndarray, norm: str, n: int, forward: bool) -> None:
             out *= out.real.dtype.type(factor)
 
 
+#: Working dtype -> the real dtype of its interleaved view, for the kernels' scale argument.
+_REAL_OF = {
+    np.dtype(np.complex128): np.dtype(np.float64),
+    np.dtype(np.complex64): np.dtype(np.float32),
+}
+
+
+def _kernel_scale(norm: str, n: int, forward: bool, real: np.dtype):
+    """The factor the FFT kernels multiply their output by, as a scalar of the working dtype."""
+    return real.type(_helper.fft_scale(norm, n, forward))
+
+
 # ---------------------------------------------------------------------------------------------
 # One-dimensional transforms
 # ---------------------------------------------------------------------------------------------
 
 
 def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bool):
+    if (
+        not direct
+        and n is None
+        and workers is None
+        and plan is None
+        and type(x) is np.ndarray
+        and x.dtype in _REAL_OF
+        and x.flags.c_contiguous
+        and x.ndim >= 1
+        and x.shape[-1] > 0
+        and type(axis) is int
+        and (axis == -1 or axis == x.ndim - 1)
+    ):
+        # Fast path, same results: complex input already C-contiguous along the last axis needs
+        # no moving, copying or overlap check, only a flat (rows, 2n) real view.
+        length = x.shape[-1]
+        real = _REAL_OF[x.dtype]
+        scale = _kernel_scale(_helper.fft_norm(norm), length, forward, real)
+        out = x if overwrite_x and x.flags.writeable else np.empty_like(x)
+        _fft.c2c_rows(
+            x.reshape(-1, length).view(real),
+            out.reshape(-1, length).view(real),
+            forward,
+            _c2c_plan(length, x.dtype),
+            scale,
+        )
+        return out
     array = _helper.fft_input(x)
     norm = _helper.fft_norm(norm)
     workers = _helper.fft_workers(workers)
@@ -161,10 +223,13 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
     if direct:  # the O(n^2) DFT reads a whole row for every output: never in place
         out = np.empty_like(rows)
         _run_rows(_fft.dft_rows, rows, out, workers, _dft_roots(length, dtype, forward))
+        _scale_inplace(out, norm, length, forward)
     else:
         out = _output_buffer(rows, array, overwrite_x)
-        _run_rows(_fft.c2c_rows, rows, out, workers, forward, _c2c_plan(length, dtype))
-    _scale_inplace(out, norm, length, forward)
+        real = _REAL_OF[dtype]
+        scale = _kernel_scale(norm, length, forward, real)
+        plan_ = _c2c_plan(length, dtype)
+        _run_rows(_fft.c2c_rows, rows.view(real), out.view(real), workers, forward, plan_, scale)
     return _unrows(out, batch_shape, axis)
 
 
@@ -366,10 +431,12 @@ def rfft(
     axis = _helper.fft_axis(axis, array.ndim)
     length = _helper.fft_length(array.shape[axis] if n is None else n, "n")
     complex_dtype = _helper.complex_dtype_for(array.dtype)
-    rows, batch_shape = _rows(array, axis, length, _helper.real_dtype_for(array.dtype))
+    real = _REAL_OF[complex_dtype]
+    rows, batch_shape = _rows(array, axis, length, real)
     out = np.empty((rows.shape[0], length // 2 + 1), dtype=complex_dtype)
-    _run_rows(_fft.r2c_rows, rows, out, workers, _r2c_plan(length, complex_dtype))
-    _scale_inplace(out, norm, length, forward=True)
+    scale = _kernel_scale(norm, length, True, real)
+    plan_ = _r2c_plan(length, complex_dtype)
+    _run_rows(_fft.r2c_rows, rows, out.view(real), workers, plan_, scale)
     return _unrows(out, batch_shape, axis)
 
 
@@ -424,10 +491,12 @@ def irfft(
     axis = _helper.fft_axis(axis, array.ndim)
     length = _helper.fft_length(2 * (array.shape[axis] - 1) if n is None else n, "n")
     complex_dtype = _helper.complex_dtype_for(array.dtype)
+    real = _REAL_OF[complex_dtype]
     rows, batch_shape = _rows(array, axis, length // 2 + 1, complex_dtype)
-    out = np.empty((rows.shape[0], length), dtype=_helper.real_dtype_for(array.dtype))
-    _run_rows(_fft.c2r_rows, rows, out, workers, _r2c_plan(length, complex_dtype))
-    _scale_inplace(out, norm, length, forward=False)
+    out = np.empty((rows.shape[0], length), dtype=real)
+    scale = _kernel_scale(norm, length, False, real)
+    plan_ = _r2c_plan(length, complex_dtype)
+    _run_rows(_fft.c2r_rows, rows.view(real), out, workers, plan_, scale)
     return _unrows(out, batch_shape, axis)
 
 
