@@ -62,6 +62,7 @@ class Config:
     budget: float = 1.0  # seconds per case, warm-up excluded; at least min_repeats rounds run
     max_repeats: int = 31
     min_repeats: int = 3
+    max_log2: int = 22  # largest FFT size 2^max_log2 (FFTW_MEASURE planning is slow up there)
     peers: dict = field(default_factory=dict)  # name -> module, for the optional peers found
     notes: list = field(default_factory=list)  # things skipped and why
 

@@ -137,6 +137,10 @@ def cases(config: Config) -> list[Case]:
         bluestein = BLUESTEIN_SIZES
         batch = (1024, 1024)
         dft_sizes = [2**k for k in range(1, 16)]  # 2^15: a few seconds per call
+    limit = 2**config.max_log2
+    c2c_sizes = [n for n in c2c_sizes if n <= limit]
+    rfft_sizes = [n for n in rfft_sizes if n <= limit]
+    bluestein = [n for n in bluestein if n <= limit]
     found = [_c2c_case(n, dtype) for dtype in (np.complex128, np.complex64) for n in c2c_sizes]
     found += [_rfft_case(n, dtype) for dtype in (np.float64, np.float32) for n in rfft_sizes]
     found += [_bluestein_case(n) for n in bluestein]

@@ -49,6 +49,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="run the benchmarks whose name matches PATTERN (a glob like 'fft.c2c/*', or a "
         "substring); may be repeated",
     )
+    parser.add_argument(
+        "--max-log2",
+        type=int,
+        default=22,
+        metavar="K",
+        help="largest FFT size 2^K (default 22; the DFT series is not affected)",
+    )
     parser.add_argument("--list", action="store_true", help="list the benchmark names and exit")
     parser.add_argument(
         "--out", type=Path, metavar="PATH", help="result file (default: perf/results/<date>.json)"
@@ -88,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     import importlib
 
     config = _harness.Config.for_mode(args.quick)
+    config.max_log2 = args.max_log2
     modules = [importlib.import_module(name) for name in MODULES]
     cases = [
         (module, case)
@@ -139,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             "min_sample_s": config.min_sample,
             "budget_per_case_s": config.budget,
             "repeats": [config.min_repeats, config.max_repeats],
+            "fft_max_log2": config.max_log2,
             "ratio": "time(peer) / time(subject), per round-robin round; > 1: fastgrad faster",
         },
         "notes": config.notes,
