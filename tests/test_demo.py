@@ -77,7 +77,7 @@ def test_cosine_series_spectrum_has_five_peaks():
     import fastgrad
     from fastgrad._demo import cosine_series
 
-    t, signal, frequencies, amplitudes = cosine_series()
+    t, signal, frequencies, amplitudes = cosine_series(n_samples=2**12)
     spectrum = np.abs(fastgrad.rfft(signal * np.hanning(signal.size)))
     freq = fastgrad.rfftfreq(signal.size, t[1] - t[0])
     local_max = (spectrum[1:-1] > spectrum[:-2]) & (spectrum[1:-1] > spectrum[2:])
