@@ -195,6 +195,8 @@ def fft_shape_and_axes(array: np.ndarray, s, axes) -> tuple[list[int], list[int]
 _ACTIVATIONS = {"identity": 0, "sigmoid": 1, "tanh": 2, "relu": 3, "softmax": 4}
 _LOSSES = {"quadratic": 0, "cross_entropy": 1, "softmax_cross_entropy": 2}
 _FD_METHODS = ("central", "forward")
+_FLOAT32 = np.dtype(np.float32)
+_FLOAT64 = np.dtype(np.float64)
 
 
 def activation_code(name, arg: str = "activation") -> int:
@@ -249,9 +251,9 @@ def float_dtype(dtype, name: str = "dtype") -> np.dtype:
 
 def common_float_dtype(*arrays) -> np.dtype:
     """float32 if every array is float16/float32, else float64 (ints and bools become float64)."""
-    if all(np.asarray(a).dtype in (np.float16, np.float32) for a in arrays):
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
+    if all(np.asarray(a).dtype.char in "ef" for a in arrays):  # float16, float32
+        return _FLOAT32
+    return _FLOAT64
 
 
 def real_array(value, name: str) -> np.ndarray:
@@ -284,7 +286,7 @@ def nonempty(array: np.ndarray, name: str) -> None:
 
 def finite(array: np.ndarray, name: str) -> None:
     """Raise ValueError naming ``name`` if ``array`` holds NaN or Inf."""
-    from fastgrad._kernels.dense import all_finite
+    from fastgrad._kernels.dense import all_finite  # imported here: keeps this module light
 
     if not all_finite(array.reshape(-1)):
         raise ValueError(f"{name} must be finite, but it contains NaN or Inf")
@@ -292,7 +294,10 @@ def finite(array: np.ndarray, name: str) -> None:
 
 def dense_input(value, name: str, dtype, ndim_: int) -> np.ndarray:
     """A finite, non-empty, C-contiguous float array of ``ndim_`` dimensions."""
-    array = float_array(value, name, dtype)
+    if type(value) is np.ndarray and value.dtype == dtype and value.flags.c_contiguous:
+        array = value  # the common case, without the conversions
+    else:
+        array = float_array(value, name, dtype)
     ndim(array, name, ndim_)
     nonempty(array, name)
     finite(array, name)

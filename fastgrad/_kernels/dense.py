@@ -74,7 +74,7 @@ def _exp_neg_parts(m):
     """
     if m > 746.0:
         m = 746.0
-    nf = math.floor(m * _LOG2E + 0.5)
+    nf = np.floor(m * _LOG2E + 0.5)
     r = (m - nf * _LN2_HI) - nf * _LN2_LO
     t = -r
     p = 1.0 / 87178291200.0
@@ -118,10 +118,11 @@ def _tanh(v):
     and one is selected.
     """
     a = abs(v)
-    s, em = _exp_neg_parts(2.0 * a)
+    s, em = _exp_neg_parts(2.0 * (400.0 if a > 400.0 else a))  # tanh(400) is 1; NaN stays NaN
     e = s + s * em
     large = 1.0 - 2.0 * e / (1.0 + e)
-    q = a * a
+    small_a = a if a <= 1.0 else 1.0  # keeps the unused branch finite (and quiet) for huge v
+    q = small_a * small_a
     g = 7.874274345344419e-06
     g = g * q - 3.372080112046316e-05
     g = g * q + 9.455133052924858e-05
@@ -134,7 +135,7 @@ def _tanh(v):
     g = g * q - 0.05396825396822037
     g = g * q + 0.1333333333333331
     g = g * q - 0.3333333333333333
-    small = a + a * q * g
+    small = small_a + small_a * q * g
     return math.copysign(small if a <= _TANH_SMALL else large, v)
 
 
@@ -150,50 +151,54 @@ def _relu(v):
 
 
 @kernel
-def activate(z, bias, code, out):
-    """``out[i, j] = act(z[i, j] + bias[j])``; ``out`` may be ``z`` (in place).
+def activate_inplace(values, bias, code):
+    """``values[i, j] = act(values[i, j] + bias[j])`` in place.
 
-    Element-wise activations are computed in float64 and rounded to ``out``'s dtype. Softmax is
-    per row, shifted by the row maximum: ``out_ij = exp(z_ij - max_k z_ik) / sum_k (...)``.
-    NaN propagates; a row of softmax containing +Inf becomes NaN.
+    In place on purpose: with one array read and written at the same index, LLVM vectorizes the
+    loop; with two arrays that might alias it adds a runtime overlap check and runs the scalar
+    loop whenever they are the same buffer. Element-wise activations are computed in float64
+    and rounded to the array's dtype. Softmax is per row, shifted by the row maximum:
+    ``exp(z_ij - max_k z_ik) / sum_k (...)``. NaN propagates; a softmax row holding +Inf or NaN
+    becomes NaN.
     """
-    n_samples, n_out = z.shape
+    n_samples, n_out = values.shape
     if code == IDENTITY:
         for i in range(n_samples):
             for j in range(n_out):
-                out[i, j] = z[i, j] + bias[j]
+                values[i, j] = values[i, j] + bias[j]
     elif code == SIGMOID:
         for i in range(n_samples):
             for j in range(n_out):
-                out[i, j] = _sigmoid(np.float64(z[i, j] + bias[j]))
+                values[i, j] = _sigmoid(np.float64(values[i, j] + bias[j]))
     elif code == TANH:
         for i in range(n_samples):
             for j in range(n_out):
-                out[i, j] = _tanh(np.float64(z[i, j] + bias[j]))
+                values[i, j] = _tanh(np.float64(values[i, j] + bias[j]))
     elif code == RELU:
         for i in range(n_samples):
             for j in range(n_out):
-                out[i, j] = _relu(z[i, j] + bias[j])
+                values[i, j] = _relu(values[i, j] + bias[j])
     else:  # SOFTMAX
         for i in range(n_samples):
+            for j in range(n_out):
+                values[i, j] = values[i, j] + bias[j]
             top = -np.inf
             nan = False
             for j in range(n_out):
-                v = np.float64(z[i, j] + bias[j])
-                out[i, j] = v
+                v = np.float64(values[i, j])
                 nan = nan or v != v
                 top = v if v > top else top
             if nan:
                 top = np.nan
+            for j in range(n_out):  # branch-free: vectorizes
+                s, em = _exp_neg_parts(top - np.float64(values[i, j]))
+                values[i, j] = s + s * em
             total = 0.0
             for j in range(n_out):
-                s, em = _exp_neg_parts(top - np.float64(out[i, j]))
-                e = s + s * em
-                out[i, j] = e
-                total += e
+                total += np.float64(values[i, j])
             scale = 1.0 / total
             for j in range(n_out):
-                out[i, j] = out[i, j] * scale
+                values[i, j] = values[i, j] * scale
 
 
 @kernel
@@ -252,7 +257,7 @@ def dense_forward(x, weight, bias, code, out):
     and activation are one fused pass over ``out``.
     """
     np.dot(x, weight, out)
-    activate(out, bias, code, out)
+    activate_inplace(out, bias, code)
 
 
 @kernel
@@ -387,8 +392,9 @@ def _output_layer_forward(layer_in, weight, bias, code, z_last, zero_bias, out):
     """The last layer keeps its pre-activation: ``z_last = layer_in @ weight + bias``,
     ``out = act(z_last)``."""
     np.dot(layer_in, weight, z_last)
-    activate(z_last, bias, IDENTITY, z_last)
-    activate(z_last, zero_bias[: out.shape[1]], code, out)
+    activate_inplace(z_last, bias, IDENTITY)
+    out[...] = z_last
+    activate_inplace(out, zero_bias[: out.shape[1]], code)
 
 
 @kernel
@@ -526,7 +532,7 @@ def network_jvp(params, tangent, sizes, codes, loss_code, x, y, acts, z_last, ze
             for i in range(n_samples):
                 for j in range(n_out):
                     out_dot[i, j] += tmp[i, j]
-        activate(out_dot, bias_dot, IDENTITY, out_dot)  # out_dot = dz
+        activate_inplace(out_dot, bias_dot, IDENTITY)  # out_dot = dz
         if layer < n_layers - 1:
             dense_forward(layer_in, weight, bias, codes[layer], out)
             activation_backward_inplace(out_dot, out, codes[layer])  # dz -> da
@@ -665,16 +671,25 @@ def sgd_epoch(
         )
         if not math.isfinite(loss):
             return FIT_NONFINITE_LOSS, loss_sum, correct
+        # the candidate update goes into grads (no longer needed), then is copied over params
+        # only if every entry is finite: never a half-updated network
         n_bad = 0
-        for k in range(params.shape[0]):
-            new = params[k] - learning_rate * (grads[k] + weight_decay * decay_mask[k] * params[k])
-            n_bad += 0 if new - new == 0 else 1  # Inf - Inf and NaN - NaN are NaN
+        if weight_decay == 0:
+            for k in range(params.shape[0]):
+                new = params[k] - learning_rate * grads[k]
+                grads[k] = new
+                n_bad += 0 if abs(new) < np.inf else 1  # False for Inf and NaN
+        else:
+            for k in range(params.shape[0]):
+                new = params[k] - learning_rate * (
+                    grads[k] + weight_decay * decay_mask[k] * params[k]
+                )
+                grads[k] = new
+                n_bad += 0 if abs(new) < np.inf else 1
         if n_bad:
             return FIT_NONFINITE_UPDATE, loss_sum, correct
         for k in range(params.shape[0]):
-            params[k] = params[k] - learning_rate * (
-                grads[k] + weight_decay * decay_mask[k] * params[k]
-            )
+            params[k] = grads[k]
         loss_sum += loss * m
         out = batch_acts[n_acts - m * n_out :].reshape((m, n_out))
         correct += count_correct(out, yb)
@@ -688,5 +703,5 @@ def all_finite(values):
     n_bad = 0
     for k in range(values.shape[0]):
         v = values[k]
-        n_bad += 0 if v - v == 0 else 1  # Inf - Inf and NaN - NaN are NaN
+        n_bad += 0 if abs(v) < np.inf else 1  # False for Inf and NaN
     return n_bad == 0
