@@ -2,8 +2,14 @@
 
 Loops only: no argument checking, no Python objects. The public layer (:mod:`fastgrad.fourier`)
 hands these kernels C-contiguous 2-D arrays whose *last* axis is transformed, one transform per
-row, together with a *plan*: a tuple of precomputed tables built by :func:`make_c2c_plan` or
-:func:`make_r2c_plan` (the public layer caches plans per size and dtype).
+row, together with a *plan*: one 1-D real array of precomputed tables built by
+:func:`make_c2c_plan` or :func:`make_r2c_plan` (the public layer caches plans per size and
+dtype). Everything else a kernel needs (radix stages, Bluestein's padded length, offsets into
+the plan) follows from the transform length, so one array is all that crosses Numba's dispatcher.
+
+Complex data cross the interface as *interleaved* real views (``z.view(float64)``: row of
+``2n`` values ``re_0, im_0, re_1, ...``); inside, the butterflies work on *split* real and
+imaginary scratch arrays, which LLVM vectorizes (see :mod:`fastgrad._kernels._pipeline`).
 
 Conventions (as scipy.fft, "backward" normalization, unscaled in both directions):
 
@@ -12,13 +18,19 @@ Conventions (as scipy.fft, "backward" normalization, unscaled in both directions
     X_k = \\sum_{j=0}^{n-1} x_j \\, e^{-2\\pi i jk/n} \\quad\\text{(forward)}, \\qquad
     x_j = \\sum_{k=0}^{n-1} X_k \\, e^{+2\\pi i jk/n} \\quad\\text{(inverse, unscaled)}.
 
-Scaling by 1/n (or 1/sqrt(n)) is the caller's job. All arithmetic happens in the dtype of the
-arrays passed in (complex64 stays in single precision); tables are computed in double precision
-and rounded once to the working dtype. NaN and Inf propagate through the arithmetic as in any
-FFT: one non-finite input value generally makes every output value of its row non-finite.
+The inverse is computed as :math:`\\overline{\\mathrm{FFT}(\\overline{x})}`: the first stage
+multiplies the imaginary parts by ``conj`` (+1 forward, -1 inverse) and the last stage does
+the same, so one set of forward tables serves both directions and both conjugations are exact.
+The last stage also multiplies by ``scale`` (1, 1/n or 1/sqrt(n), from the caller), which is
+exact when ``scale`` is 1. All arithmetic happens in the dtype of the arrays passed in (complex64
+stays in single precision; ``conj`` and ``scale`` are read from or cast to that dtype); tables
+are computed in double precision and rounded once to the working dtype. NaN and Inf propagate
+through the arithmetic as in any FFT: one non-finite input value generally makes every output
+value of its row non-finite.
 
 Every kernel here also runs as plain Python under ``NUMBA_DISABLE_JIT=1``. All callees of a kernel
-live in this file, because Numba's disk cache does not notice edits to functions in other files.
+live in this file, because Numba's disk cache does not notice edits to functions in other files
+(the butterfly decorator in ``_pipeline`` only chooses compiler options).
 """
 
 import math
@@ -26,6 +38,22 @@ import math
 import numpy as np
 
 from .._jit import kernel
+from ._pipeline import SIMD_PATH, butterfly, quiet_when_interpreted
+
+__all__ = [
+    "SIMD_PATH",
+    "c2c_rows",
+    "c2r_rows",
+    "dft_rows",
+    "make_c2c_plan",
+    "make_r2c_plan",
+    "r2c_rows",
+    "unit_roots",
+    "fft_1d",
+    "ifft_1d",
+    "dft_1d",
+    "idft_1d",
+]
 
 # ---------------------------------------------------------------------------------------------
 # Twiddle factors
@@ -76,39 +104,12 @@ def unit_roots(n, sign):
     return out
 
 
-@kernel
-def _radix4_twiddles(n, sign):
-    """Twiddle table for a Stockham radix-4 FFT of size n = 2^k, in the order the stages read it.
-
-    Entry 0 is ``sign * 1j``: the quarter-turn of the radix-4 butterfly, stored in the table so
-    that it has the working dtype. Then, for each radix-4 stage of length ``m4 = n, n/4, ...``
-    (while m4 >= 4), the triples ``(w^p, w^2p, w^3p)``, ``w = exp(sign*2j*pi/m4)``, for
-    p = 0..m4/4-1: each stage reads its own contiguous block, front to back.
-    """
-    size = 1
-    m4 = n
-    while m4 >= 4:
-        size += 3 * (m4 // 4)
-        m4 //= 4
-    table = np.empty(size, dtype=np.complex128)
-    table[0] = complex(0.0, sign)
-    offset = 1
-    m4 = n
-    while m4 >= 4:
-        for p in range(m4 // 4):
-            for r in range(1, 4):
-                c, s = unit_root(r * p, m4)
-                table[offset] = complex(c, sign * s)
-                offset += 1
-        m4 //= 4
-    return table
-
-
 # ---------------------------------------------------------------------------------------------
 # O(n^2) DFT
 # ---------------------------------------------------------------------------------------------
 
 
+@quiet_when_interpreted
 @kernel
 def dft_rows(x, out, roots):
     """Direct DFT of every row of ``x`` into ``out``, in O(n^2) operations per row.
@@ -133,101 +134,295 @@ def dft_rows(x, out, roots):
 
 
 # ---------------------------------------------------------------------------------------------
-# Power-of-two FFT: Stockham autosort, radix 4 (one radix-2 stage when log2 n is odd)
+# Power-of-two FFT: Stockham autosort, radix 4 (a radix-2 last stage when log2 n is odd)
 # ---------------------------------------------------------------------------------------------
+#
+# Decimation in frequency. A stage of radix 4 takes sub-transforms of length L = 4m laid out
+# with stride s (s * L = n): with q < s and p < m,
+#
+#     a, b, c, d = src[q + s*(p + {0, m, 2m, 3m})]
+#     dst[q + s*(4p + r)] = w^(r*p) * y_r,   w = exp(-2j*pi/L),
+#     y_0 = (a + c) + (b + d),   y_1 = (a - c) - 1j*(b - d),
+#     y_2 = (a + c) - (b + d),   y_3 = (a - c) + 1j*(b - d)
+#
+# (Stockham's ordering: the outputs of the stage go to 4p + r, so the next stage, of stride 4s,
+# finds each sub-sequence contiguous and no bit reversal is needed). The stages run L = n, n/4,
+# ... while L > 4; the last stage (L = 4 or 2) has no twiddles. The plan stores, per stage with
+# twiddles, six contiguous blocks of m values: Re w^p, Im w^p, Re w^2p, Im w^2p, Re w^3p, Im w^3p.
 
 
 @kernel
-def _radix4_stage(src, dst, m4, stride, table, offset):
-    """One decimation-in-frequency radix-4 Stockham stage (sub-transforms of length ``m4``).
+def _pow2_table_length(n):
+    """Number of real values :func:`_pow2_twiddles` stores for length n."""
+    size = 0
+    length = n
+    while length > 4:
+        size += 6 * (length // 4)
+        length //= 4
+    return size
 
-    With ``q < stride`` indexing the sub-transforms and ``p < m = m4/4`` the position inside them,
-    ``a, b, c, d = src[q + stride*(p + {0, m, 2m, 3m})]`` and ``u = table[0]`` (-1j forward,
-    +1j inverse):
 
-    .. math::
+@kernel
+def _pow2_twiddles(n, out):
+    """Write the twiddle blocks of every radix-4 stage of length n into ``out`` (float64)."""
+    offset = 0
+    length = n
+    while length > 4:
+        m = length // 4
+        for r in range(1, 4):
+            for p in range(m):
+                c, s = unit_root(r * p, length)
+                out[offset + (2 * r - 2) * m + p] = c
+                out[offset + (2 * r - 1) * m + p] = -s
+        offset += 6 * m
+        length = m
 
-        \\begin{aligned}
-        dst[q + s(4p)]   &= (a + c) + (b + d) \\\\
-        dst[q + s(4p+1)] &= w^{p}  \\, ((a - c) + u(b - d)) \\\\
-        dst[q + s(4p+2)] &= w^{2p} \\, ((a + c) - (b + d)) \\\\
-        dst[q + s(4p+3)] &= w^{3p} \\, ((a - c) - u(b - d))
-        \\end{aligned}
 
-    Stockham's ordering: the outputs go to ``4p + r`` with stride ``s`` so that the next stage
-    (stride ``4s``) finds each sub-sequence contiguous in its index; no bit reversal is needed.
+@butterfly
+def _dft4(ar, ai, br, bi, cr, ci, dr, di):
+    """The forward 4-point DFT of ``a, b, c, d`` as real and imaginary parts ``y_0 .. y_3``."""
+    s0r = ar + cr
+    s0i = ai + ci
+    d0r = ar - cr
+    d0i = ai - ci
+    s1r = br + dr
+    s1i = bi + di
+    d1r = br - dr
+    d1i = bi - di
+    return (
+        s0r + s1r,
+        s0i + s1i,
+        d0r + d1i,
+        d0i - d1r,
+        s0r - s1r,
+        s0i - s1i,
+        d0r - d1i,
+        d0i + d1r,
+    )
+
+
+@butterfly
+def _radix4_first(xf, dst_re, dst_im, tw, conj):
+    """The first radix-4 stage (L = n, stride 1): interleaved input ``xf`` to split ``dst``.
+
+    One butterfly per p, vectorized over p (contiguous loads of the four input quarters and of
+    the twiddles; the outputs 4p + r are an interleaved store group). ``conj`` (+1 or -1)
+    multiplies the imaginary parts on the way in.
     """
-    m = m4 // 4
-    quarter_turn = table[0]
+    m = xf.shape[0] // 8
+    xa = xf[0 : 2 * m]
+    xb = xf[2 * m : 4 * m]
+    xc = xf[4 * m : 6 * m]
+    xd = xf[6 * m : 8 * m]
+    w1r = tw[0:m]
+    w1i = tw[m : 2 * m]
+    w2r = tw[2 * m : 3 * m]
+    w2i = tw[3 * m : 4 * m]
+    w3r = tw[4 * m : 5 * m]
+    w3i = tw[5 * m : 6 * m]
     for p in range(m):
-        w1 = table[offset + 3 * p]
-        w2 = table[offset + 3 * p + 1]
-        w3 = table[offset + 3 * p + 2]
-        in0 = stride * p
-        in1 = stride * (p + m)
-        in2 = stride * (p + 2 * m)
-        in3 = stride * (p + 3 * m)
-        out0 = stride * 4 * p
-        for q in range(stride):
-            a = src[in0 + q]
-            b = src[in1 + q]
-            c = src[in2 + q]
-            d = src[in3 + q]
-            a_plus_c = a + c
-            a_minus_c = a - c
-            b_plus_d = b + d
-            u_b_minus_d = (b - d) * quarter_turn
-            dst[out0 + q] = a_plus_c + b_plus_d
-            dst[out0 + stride + q] = w1 * (a_minus_c + u_b_minus_d)
-            dst[out0 + 2 * stride + q] = w2 * (a_plus_c - b_plus_d)
-            dst[out0 + 3 * stride + q] = w3 * (a_minus_c - u_b_minus_d)
+        ar = xa[2 * p]
+        ai = conj * xa[2 * p + 1]
+        br = xb[2 * p]
+        bi = conj * xb[2 * p + 1]
+        cr = xc[2 * p]
+        ci = conj * xc[2 * p + 1]
+        dr = xd[2 * p]
+        di = conj * xd[2 * p + 1]
+        y0r, y0i, y1r, y1i, y2r, y2i, y3r, y3i = _dft4(ar, ai, br, bi, cr, ci, dr, di)
+        o = 4 * p
+        dst_re[o] = y0r
+        dst_im[o] = y0i
+        dst_re[o + 1] = y1r * w1r[p] - y1i * w1i[p]
+        dst_im[o + 1] = y1r * w1i[p] + y1i * w1r[p]
+        dst_re[o + 2] = y2r * w2r[p] - y2i * w2i[p]
+        dst_im[o + 2] = y2r * w2i[p] + y2i * w2r[p]
+        dst_re[o + 3] = y3r * w3r[p] - y3i * w3i[p]
+        dst_im[o + 3] = y3r * w3i[p] + y3i * w3r[p]
 
 
-@kernel
-def _radix2_last_stage(src, dst, stride):
-    """The final radix-2 stage (sub-transforms of length 2, all twiddles equal to 1)."""
-    for q in range(stride):
-        a = src[q]
-        b = src[q + stride]
-        dst[q] = a + b
-        dst[q + stride] = a - b
+@butterfly
+def _radix4_stage(src_re, src_im, dst_re, dst_im, tw, m, stride):
+    """A middle radix-4 stage (L = 4m, stride s), split arrays to split arrays.
 
-
-@kernel
-def _pow2_row(src, dst, work, table):
-    """FFT of one power-of-two-length vector ``src`` into ``dst`` (``work`` is scratch).
-
-    ``src`` is only read, so it may be the caller's input. The stages ping-pong between ``dst``
-    and ``work``, starting with whichever makes the last stage land in ``dst``.
+    The twiddles of each p are scalars; the inner loop runs over q < s with unit stride (one
+    butterfly per iteration, on slices so that LLVM sees plain contiguous streams).
     """
-    n = src.shape[0]
+    for p in range(m):
+        w1r = tw[p]
+        w1i = tw[m + p]
+        w2r = tw[2 * m + p]
+        w2i = tw[3 * m + p]
+        w3r = tw[4 * m + p]
+        w3i = tw[5 * m + p]
+        i0 = stride * p
+        i1 = stride * (p + m)
+        i2 = stride * (p + 2 * m)
+        i3 = stride * (p + 3 * m)
+        o0 = stride * 4 * p
+        ar_ = src_re[i0 : i0 + stride]
+        ai_ = src_im[i0 : i0 + stride]
+        br_ = src_re[i1 : i1 + stride]
+        bi_ = src_im[i1 : i1 + stride]
+        cr_ = src_re[i2 : i2 + stride]
+        ci_ = src_im[i2 : i2 + stride]
+        dr_ = src_re[i3 : i3 + stride]
+        di_ = src_im[i3 : i3 + stride]
+        y0r = dst_re[o0 : o0 + stride]
+        y0i = dst_im[o0 : o0 + stride]
+        y1r = dst_re[o0 + stride : o0 + 2 * stride]
+        y1i = dst_im[o0 + stride : o0 + 2 * stride]
+        y2r = dst_re[o0 + 2 * stride : o0 + 3 * stride]
+        y2i = dst_im[o0 + 2 * stride : o0 + 3 * stride]
+        y3r = dst_re[o0 + 3 * stride : o0 + 4 * stride]
+        y3i = dst_im[o0 + 3 * stride : o0 + 4 * stride]
+        for q in range(stride):
+            t0r, t0i, t1r, t1i, t2r, t2i, t3r, t3i = _dft4(
+                ar_[q], ai_[q], br_[q], bi_[q], cr_[q], ci_[q], dr_[q], di_[q]
+            )
+            y0r[q] = t0r
+            y0i[q] = t0i
+            y1r[q] = t1r * w1r - t1i * w1i
+            y1i[q] = t1r * w1i + t1i * w1r
+            y2r[q] = t2r * w2r - t2i * w2i
+            y2i[q] = t2r * w2i + t2i * w2r
+            y3r[q] = t3r * w3r - t3i * w3i
+            y3i[q] = t3r * w3i + t3i * w3r
+
+
+@butterfly
+def _radix4_last(src_re, src_im, yf, conj, scale):
+    """The last radix-4 stage (L = 4, no twiddles): split arrays to interleaved output ``yf``,
+    times ``scale``, imaginary parts times ``conj``."""
+    s = src_re.shape[0] // 4
+    ar_ = src_re[0:s]
+    ai_ = src_im[0:s]
+    br_ = src_re[s : 2 * s]
+    bi_ = src_im[s : 2 * s]
+    cr_ = src_re[2 * s : 3 * s]
+    ci_ = src_im[2 * s : 3 * s]
+    dr_ = src_re[3 * s : 4 * s]
+    di_ = src_im[3 * s : 4 * s]
+    y0 = yf[0 : 2 * s]
+    y1 = yf[2 * s : 4 * s]
+    y2 = yf[4 * s : 6 * s]
+    y3 = yf[6 * s : 8 * s]
+    scale_im = conj * scale
+    for q in range(s):
+        y0r, y0i, y1r, y1i, y2r, y2i, y3r, y3i = _dft4(
+            ar_[q], ai_[q], br_[q], bi_[q], cr_[q], ci_[q], dr_[q], di_[q]
+        )
+        y0[2 * q] = scale * y0r
+        y0[2 * q + 1] = scale_im * y0i
+        y1[2 * q] = scale * y1r
+        y1[2 * q + 1] = scale_im * y1i
+        y2[2 * q] = scale * y2r
+        y2[2 * q + 1] = scale_im * y2i
+        y3[2 * q] = scale * y3r
+        y3[2 * q + 1] = scale_im * y3i
+
+
+@butterfly
+def _radix2_last(src_re, src_im, yf, conj, scale):
+    """The last stage when log2 n is odd (L = 2): ``y_0 = a + b``, ``y_1 = a - b``."""
+    s = src_re.shape[0] // 2
+    ar_ = src_re[0:s]
+    ai_ = src_im[0:s]
+    br_ = src_re[s : 2 * s]
+    bi_ = src_im[s : 2 * s]
+    y0 = yf[0 : 2 * s]
+    y1 = yf[2 * s : 4 * s]
+    scale_im = conj * scale
+    for q in range(s):
+        ar = ar_[q]
+        ai = ai_[q]
+        br = br_[q]
+        bi = bi_[q]
+        y0[2 * q] = scale * (ar + br)
+        y0[2 * q + 1] = scale_im * (ai + bi)
+        y1[2 * q] = scale * (ar - br)
+        y1[2 * q + 1] = scale_im * (ai - bi)
+
+
+@kernel
+def _pow2_small(xf, yf, conj, scale):
+    """Lengths 1, 2 and 4, read completely before writing (``yf`` may be ``xf``)."""
+    n = xf.shape[0] // 2
+    scale_im = conj * scale
     if n == 1:
-        dst[0] = src[0]
+        yf[0] = scale * xf[0]
+        yf[1] = scale_im * (conj * xf[1])
+    elif n == 2:
+        ar = xf[0]
+        ai = conj * xf[1]
+        br = xf[2]
+        bi = conj * xf[3]
+        yf[0] = scale * (ar + br)
+        yf[1] = scale_im * (ai + bi)
+        yf[2] = scale * (ar - br)
+        yf[3] = scale_im * (ai - bi)
+    else:
+        ar = xf[0]
+        ai = conj * xf[1]
+        br = xf[2]
+        bi = conj * xf[3]
+        cr = xf[4]
+        ci = conj * xf[5]
+        dr = xf[6]
+        di = conj * xf[7]
+        y0r, y0i, y1r, y1i, y2r, y2i, y3r, y3i = _dft4(ar, ai, br, bi, cr, ci, dr, di)
+        yf[0] = scale * y0r
+        yf[1] = scale_im * y0i
+        yf[2] = scale * y1r
+        yf[3] = scale_im * y1i
+        yf[4] = scale * y2r
+        yf[5] = scale_im * y2i
+        yf[6] = scale * y3r
+        yf[7] = scale_im * y3i
+
+
+@kernel
+def _pow2_row(xf, yf, tw, work, conj, scale):
+    """FFT of one power-of-two length: interleaved ``xf`` (2n values) into ``yf``.
+
+    ``tw`` holds :func:`_pow2_twiddles` of n; ``work`` is scratch of 4n values (two split
+    ping-pong buffers). ``xf`` is read completely by the first stage and ``yf`` written only by
+    the last, so ``yf`` may be ``xf``.
+    """
+    n = xf.shape[0] // 2
+    if n <= 4:
+        _pow2_small(xf, yf, conj, scale)
         return
-    n_stages = 0
-    m4 = n
-    while m4 >= 4:
-        n_stages += 1
-        m4 //= 4
-    if m4 == 2:
-        n_stages += 1
-    # Stage i writes dst when (n_stages - 1 - i) is even, so the last stage (i = n_stages - 1)
-    # writes dst.
-    stride = 1
-    offset = 1
-    m4 = n
-    stage = 0
-    current = src
-    while m4 >= 4:
-        target = dst if (n_stages - 1 - stage) % 2 == 0 else work
-        _radix4_stage(current, target, m4, stride, table, offset)
-        offset += 3 * (m4 // 4)
-        m4 //= 4
+    ra = work[0:n]
+    ia = work[n : 2 * n]
+    rb = work[2 * n : 3 * n]
+    ib = work[3 * n : 4 * n]
+    m = n // 4
+    _radix4_first(xf, ra, ia, tw[0 : 6 * m], conj)
+    offset = 6 * m
+    length = m
+    stride = 4
+    in_a = True
+    while length > 4:
+        m = length // 4
+        block = tw[offset : offset + 6 * m]
+        if in_a:
+            _radix4_stage(ra, ia, rb, ib, block, m, stride)
+        else:
+            _radix4_stage(rb, ib, ra, ia, block, m, stride)
+        in_a = not in_a
+        offset += 6 * m
+        length = m
         stride *= 4
-        stage += 1
-        current = target
-    if m4 == 2:
-        _radix2_last_stage(current, dst, stride)
+    if length == 4:
+        if in_a:
+            _radix4_last(ra, ia, yf, conj, scale)
+        else:
+            _radix4_last(rb, ib, yf, conj, scale)
+    elif in_a:
+        _radix2_last(ra, ia, yf, conj, scale)
+    else:
+        _radix2_last(rb, ib, yf, conj, scale)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,65 +431,82 @@ def _pow2_row(src, dst, work, table):
 
 
 @kernel
-def _chirp(n, sign):
-    """``exp(sign * 1j*pi*k^2/n)`` for k = 0..n-1, with ``k^2 mod 2n`` reduced exactly."""
-    out = np.empty(n, dtype=np.complex128)
-    two_n = 2 * n
+def _bluestein_length(n):
+    """Bluestein's padded length for n: the smallest power of two >= 2n - 1."""
+    m = 1
+    while m < 2 * n - 1:
+        m *= 2
+    return m
+
+
+@butterfly
+def _chirp_in(xf, af, chirp_re, chirp_im, conj):
+    """``a_k = x_k c_k`` for k < n (imaginary parts of x times ``conj``), zero up to m."""
+    n = chirp_re.shape[0]
+    m = af.shape[0] // 2
     for k in range(n):
-        c, s = unit_root((k * k) % two_n, two_n)
-        out[k] = complex(c, sign * s)
-    return out
+        xr = xf[2 * k]
+        xi = conj * xf[2 * k + 1]
+        af[2 * k] = xr * chirp_re[k] - xi * chirp_im[k]
+        af[2 * k + 1] = xr * chirp_im[k] + xi * chirp_re[k]
+    for k in range(2 * n, 2 * m):
+        af[k] = 0
+
+
+@butterfly
+def _multiply_inplace(af, spectrum_re, spectrum_im):
+    """``a_k *= B_k`` for interleaved ``a`` and split ``B``."""
+    for k in range(spectrum_re.shape[0]):
+        ar = af[2 * k]
+        ai = af[2 * k + 1]
+        af[2 * k] = ar * spectrum_re[k] - ai * spectrum_im[k]
+        af[2 * k + 1] = ar * spectrum_im[k] + ai * spectrum_re[k]
+
+
+@butterfly
+def _chirp_out(af, yf, chirp_re, chirp_im, conj, scale):
+    """``y_k = scale * a_k c_k`` for k < n, imaginary parts times ``conj``."""
+    scale_im = conj * scale
+    for k in range(chirp_re.shape[0]):
+        ar = af[2 * k]
+        ai = af[2 * k + 1]
+        yf[2 * k] = scale * (ar * chirp_re[k] - ai * chirp_im[k])
+        yf[2 * k + 1] = scale_im * (ar * chirp_im[k] + ai * chirp_re[k])
 
 
 @kernel
-def _bluestein_spectrum(chirp, m, table):
-    """FFT of the zero-padded, wrapped conjugate chirp, divided by m (Bluestein's filter).
+def _bluestein_row(xf, yf, plan, work, conj, scale):
+    """Length-n DFT of ``xf`` as a length-m circular convolution (m from
+    :func:`_bluestein_length`).
 
-    .. math::
-
-        b_k = \\overline{c_k}, \\; b_{m-k} = \\overline{c_k} \\; (1 \\le k < n), \\qquad
-        B = \\mathrm{FFT}_m(b) / m
-    """
-    n = chirp.shape[0]
-    b = np.zeros(m, dtype=np.complex128)
-    for k in range(n):
-        b[k] = chirp[k].conjugate()
-    for k in range(1, n):
-        b[m - k] = chirp[k].conjugate()
-    spectrum = np.empty(m, dtype=np.complex128)
-    work = np.empty(m, dtype=np.complex128)
-    _pow2_row(b, spectrum, work, table)
-    for k in range(m):
-        spectrum[k] /= m
-    return spectrum
-
-
-@kernel
-def _bluestein_row(src, dst, chirp, spectrum, table_forward, table_inverse, a, b, work):
-    """Length-n DFT of ``src`` as a length-m circular convolution (m = 2^k >= 2n - 1).
-
-    With the chirp ``c_k = exp(-1j*pi*k^2/n)`` (conjugated for the inverse transform),
-    ``jk = (j^2 + k^2 - (k - j)^2) / 2`` turns the DFT into a convolution:
+    With the chirp ``c_k = exp(-1j*pi*k^2/n)``, ``jk = (j^2 + k^2 - (k - j)^2) / 2`` turns the
+    DFT into a convolution:
 
     .. math::
 
         X_k = c_k \\sum_j (x_j c_j)\\, \\overline{c_{k-j}}
             = c_k \\cdot \\mathrm{IFFT}_m\\big(\\mathrm{FFT}_m(x \\cdot c) \\cdot B\\big)_k
 
-    where ``B`` is :func:`_bluestein_spectrum` (which already carries the 1/m).
+    where ``B`` (in the plan) is the FFT of the wrapped conjugate chirp divided by m. Plan
+    layout: ``[1, -1, Re c (n), Im c (n), Re B (m), Im B (m), twiddles of m]``; ``work`` holds
+    8m values. The inverse transform conjugates on the way in and out (``conj = -1``).
     """
-    n = src.shape[0]
-    m = a.shape[0]
-    for k in range(n):
-        a[k] = src[k] * chirp[k]
-    for k in range(n, m):
-        a[k] = 0
-    _pow2_row(a, b, work, table_forward)
-    for k in range(m):
-        b[k] *= spectrum[k]
-    _pow2_row(b, a, work, table_inverse)
-    for k in range(n):
-        dst[k] = a[k] * chirp[k]
+    n = xf.shape[0] // 2
+    m = _bluestein_length(n)
+    one = plan[0]
+    chirp_re = plan[2 : 2 + n]
+    chirp_im = plan[2 + n : 2 + 2 * n]
+    spectrum_re = plan[2 + 2 * n : 2 + 2 * n + m]
+    spectrum_im = plan[2 + 2 * n + m : 2 + 2 * n + 2 * m]
+    tw = plan[2 + 2 * n + 2 * m :]
+    af = work[0 : 2 * m]
+    bf = work[2 * m : 4 * m]
+    scratch = work[4 * m : 8 * m]
+    _chirp_in(xf, af, chirp_re, chirp_im, conj)
+    _pow2_row(af, bf, tw, scratch, one, one)
+    _multiply_inplace(bf, spectrum_re, spectrum_im)
+    _pow2_row(bf, af, tw, scratch, -one, one)
+    _chirp_out(af, yf, chirp_re, chirp_im, conj, scale)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,86 +515,94 @@ def _bluestein_row(src, dst, chirp, spectrum, table_forward, table_inverse, a, b
 
 
 @kernel
+def _is_pow2(n):
+    return n & (n - 1) == 0
+
+
+@kernel
+def _c2c_plan_float64(n):
+    """The complex plan of length n in float64 (layout: see :func:`make_c2c_plan`)."""
+    if _is_pow2(n):
+        plan = np.empty(2 + _pow2_table_length(n), dtype=np.float64)
+        plan[0] = 1.0
+        plan[1] = -1.0
+        _pow2_twiddles(n, plan[2:])
+        return plan
+    m = _bluestein_length(n)
+    base = 2 + 2 * n + 2 * m
+    plan = np.empty(base + _pow2_table_length(m), dtype=np.float64)
+    plan[0] = 1.0
+    plan[1] = -1.0
+    tw = plan[base:]
+    _pow2_twiddles(m, tw)
+    two_n = 2 * n
+    for k in range(n):  # c_k = exp(-1j*pi*k^2/n), k^2 reduced mod 2n exactly
+        c, s = unit_root((k * k) % two_n, two_n)
+        plan[2 + k] = c
+        plan[2 + n + k] = -s
+    # B = FFT_m(b) / m with b_k = conj(c_k), b_{m-k} = conj(c_k) (1 <= k < n), zero elsewhere
+    bf = np.zeros(2 * m, dtype=np.float64)
+    for k in range(n):
+        bf[2 * k] = plan[2 + k]
+        bf[2 * k + 1] = -plan[2 + n + k]
+    for k in range(1, n):
+        bf[2 * (m - k)] = plan[2 + k]
+        bf[2 * (m - k) + 1] = -plan[2 + n + k]
+    spectrum = np.empty(2 * m, dtype=np.float64)
+    _pow2_row(bf, spectrum, tw, np.empty(4 * m, dtype=np.float64), 1.0, 1.0)
+    for k in range(m):
+        plan[2 + 2 * n + k] = spectrum[2 * k] / m
+        plan[2 + 2 * n + m + k] = spectrum[2 * k + 1] / m
+    return plan
+
+
+@kernel
 def make_c2c_plan(n, like):
-    """Tables for complex transforms of length n, in the dtype of the array ``like``.
+    """Tables for complex transforms of length n, in the real dtype of the complex array ``like``.
 
-    Returns ``(table_forward, table_inverse, chirp_forward, chirp_inverse, spectrum_forward,
-    spectrum_inverse)``. For n a power of two the tables are size n's and the other four arrays
-    are empty; otherwise the tables are for Bluestein's length m = 2^k >= 2n - 1 and the chirps
-    (length n) and filter spectra (length m) are filled. Computed in double precision.
+    One 1-D array; entries 0 and 1 are 1 and -1 in the working dtype (the ``conj`` factors).
+    For n a power of two the rest holds the radix-4 twiddle blocks of n; for other n it holds
+    Bluestein's chirp, filter spectrum and the twiddles of the padded length (see
+    :func:`_bluestein_row`). Computed in double precision and rounded once.
     """
-    if n & (n - 1) == 0:
-        m = n
-        chirp_forward = np.empty(0, dtype=np.complex128)
-        chirp_inverse = np.empty(0, dtype=np.complex128)
-        spectrum_forward = np.empty(0, dtype=np.complex128)
-        spectrum_inverse = np.empty(0, dtype=np.complex128)
-        table_forward = _radix4_twiddles(m, -1.0)
-        table_inverse = _radix4_twiddles(m, 1.0)
+    plan64 = _c2c_plan_float64(n)
+    plan = np.empty(plan64.shape[0], dtype=like.real.dtype)
+    for k in range(plan64.shape[0]):
+        plan[k] = plan64[k]
+    return plan
+
+
+@kernel
+def _c2c_work_length(n):
+    """Length of the real scratch array that :func:`_c2c_row` needs for length n."""
+    return 4 * n if _is_pow2(n) else 8 * _bluestein_length(n)
+
+
+@kernel
+def _c2c_row(xf, yf, plan, work, conj, scale):
+    """Complex DFT of one interleaved row, any length, O(n log n); ``yf`` may be ``xf``."""
+    n = xf.shape[0] // 2
+    if _is_pow2(n):
+        _pow2_row(xf, yf, plan[2:], work, conj, scale)
     else:
-        m = 1
-        while m < 2 * n - 1:
-            m *= 2
-        table_forward = _radix4_twiddles(m, -1.0)
-        table_inverse = _radix4_twiddles(m, 1.0)
-        chirp_forward = _chirp(n, -1.0)
-        chirp_inverse = _chirp(n, 1.0)
-        spectrum_forward = _bluestein_spectrum(chirp_forward, m, table_forward)
-        spectrum_inverse = _bluestein_spectrum(chirp_inverse, m, table_forward)
-    dtype = like.dtype
-    return (
-        table_forward.astype(dtype),
-        table_inverse.astype(dtype),
-        chirp_forward.astype(dtype),
-        chirp_inverse.astype(dtype),
-        spectrum_forward.astype(dtype),
-        spectrum_inverse.astype(dtype),
-    )
+        _bluestein_row(xf, yf, plan, work, conj, scale)
 
 
+@quiet_when_interpreted
 @kernel
-def _c2c_scratch_length(n, plan):
-    """Length of each scratch buffer that :func:`_c2c_row` needs for this plan."""
-    spectrum = plan[4]
-    return n if spectrum.shape[0] == 0 else spectrum.shape[0]
+def c2c_rows(xf, yf, forward, plan, scale):
+    """Complex FFT of every row of ``xf`` (rows, 2n: interleaved complex) into ``yf``, times
+    ``scale`` (a scalar of the working real dtype).
 
-
-@kernel
-def _c2c_row(src, dst, forward, plan, a, b, work):
-    """Unscaled complex DFT (forward or inverse) of one row, any length, O(n log n)."""
-    table_forward, table_inverse, chirp_forward, chirp_inverse, spec_forward, spec_inverse = plan
-    if chirp_forward.shape[0] == 0:
-        _pow2_row(src, dst, work, table_forward if forward else table_inverse)
-    elif forward:
-        _bluestein_row(
-            src, dst, chirp_forward, spec_forward, table_forward, table_inverse, a, b, work
-        )
-    else:
-        _bluestein_row(
-            src, dst, chirp_inverse, spec_inverse, table_forward, table_inverse, a, b, work
-        )
-
-
-@kernel
-def c2c_rows(x, out, forward, plan):
-    """Unscaled complex FFT of every row of ``x`` (rows, n) into ``out`` (rows, n).
-
-    ``x`` and ``out`` must not overlap unless they are the same array (``overwrite_x``): the
-    power-of-two path reads a row completely in its first stage, and Bluestein copies it first,
-    so ``out is x`` is safe.
+    ``yf`` may be ``xf`` itself (in place, ``overwrite_x``): every row is read completely
+    before any of its outputs is written; otherwise the two must not overlap.
     """
-    n_rows, n = x.shape
-    scratch = _c2c_scratch_length(n, plan)
-    a = np.empty(scratch, dtype=out.dtype)
-    b = np.empty(scratch, dtype=out.dtype)
-    work = np.empty(scratch, dtype=out.dtype)
-    row_copy = np.empty(n, dtype=out.dtype)
+    n_rows = xf.shape[0]
+    n = xf.shape[1] // 2
+    conj = plan[0] if forward else plan[1]
+    work = np.empty(_c2c_work_length(n), dtype=plan.dtype)
     for row in range(n_rows):
-        # The power-of-two path's first stage reads ``src`` while writing dst or work; when
-        # dst is src (in place) it must read a copy.
-        for j in range(n):
-            row_copy[j] = x[row, j]
-        _c2c_row(row_copy, out[row], forward, plan, a, b, work)
+        _c2c_row(xf[row], yf[row], plan, work, conj, scale)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,130 +614,162 @@ def c2c_rows(x, out, forward, plan):
 def make_r2c_plan(n, like):
     """Tables for real transforms of length n (``like`` has the complex working dtype).
 
-    Returns ``(half_plan, split_twiddles)``. For even n, ``half_plan`` is the complex plan of
-    length n/2 and ``split_twiddles[k] = exp(-2j*pi*k/n)``, k = 0..n/2. For odd n, ``half_plan``
-    is the complex plan of length n itself and ``split_twiddles`` is empty.
+    Even n: ``[Re W^k (h+1), Im W^k (h+1), complex plan of h]`` with h = n/2 and
+    ``W = exp(-2j*pi/n)``; odd n: the complex plan of n.
     """
-    if n % 2 == 0:
-        half_plan = make_c2c_plan(n // 2, like)
-        split = np.empty(n // 2 + 1, dtype=np.complex128)
-        for k in range(n // 2 + 1):
-            c, s = unit_root(k, n)
-            split[k] = complex(c, -s)
-    else:
-        half_plan = make_c2c_plan(n, like)
-        split = np.empty(0, dtype=np.complex128)
-    return half_plan, split.astype(like.dtype)
+    if n % 2 == 1:
+        return make_c2c_plan(n, like)
+    h = n // 2
+    half = _c2c_plan_float64(h)
+    plan = np.empty(2 * (h + 1) + half.shape[0], dtype=like.real.dtype)
+    for k in range(h + 1):
+        c, s = unit_root(k, n)
+        plan[k] = c
+        plan[h + 1 + k] = -s
+    for k in range(half.shape[0]):
+        plan[2 * (h + 1) + k] = half[k]
+    return plan
 
 
-@kernel
-def r2c_rows(x, out, plan):
-    """Unscaled FFT of every real row of ``x`` (rows, n) into ``out`` (rows, n//2 + 1).
+@butterfly
+def _mirror_sum_difference(zf, k, h):
+    """``Z_k + conj(Z_{h-k})`` and ``Z_k - conj(Z_{h-k})`` (real and imaginary parts) of an
+    interleaved vector: the pairing shared by the real FFT's split and its inverse."""
+    zkr = zf[2 * k]
+    zki = zf[2 * k + 1]
+    zcr = zf[2 * (h - k)]
+    zci = -zf[2 * (h - k) + 1]
+    return zkr + zcr, zki + zci, zkr - zcr, zki - zci
 
-    Even n packs the row as ``z_j = x_{2j} + i x_{2j+1}`` (length h = n/2), takes one complex FFT
-    ``Z = FFT_h(z)`` and splits it (``W = exp(-2j*pi/n)``, ``Z_h = Z_0``):
+
+@butterfly
+def _r2c_split(zf, of, split_re, split_im, half):
+    """Split step of the real FFT (``Z`` of length h in ``zf``, ``X`` in ``of``), times
+    ``2 * half``. With ``Z_h = Z_0``, ``W = exp(-2j*pi/n)``:
 
     .. math::
 
-        E_k = \\tfrac12 (Z_k + \\overline{Z_{h-k}}), \\quad
-        O_k = \\tfrac{1}{2i} (Z_k - \\overline{Z_{h-k}}), \\quad
-        X_k = E_k + W^k O_k, \\quad k = 0..h.
+        E_k = Z_k + \\overline{Z_{h-k}}, \\quad D_k = Z_k - \\overline{Z_{h-k}}, \\quad
+        X_k = \\tfrac12 \\big(E_k - i W^k D_k\\big), \\quad k = 1..h-1,
 
-    Odd n takes the full complex FFT of the row and keeps its first half.
+    ``X_0 = Re Z_0 + Im Z_0``, ``X_h = Re Z_0 - Im Z_0``.
+    """
+    h = zf.shape[0] // 2
+    z0r = zf[0]
+    z0i = zf[1]
+    of[0] = (half + half) * (z0r + z0i)
+    of[1] = 0
+    of[2 * h] = (half + half) * (z0r - z0i)
+    of[2 * h + 1] = 0
+    for k in range(1, h):
+        er, ei, dr, di = _mirror_sum_difference(zf, k, h)
+        wr = split_re[k]
+        wi = split_im[k]
+        # -i W D = -i (wr dr - wi di) + (wr di + wi dr)
+        of[2 * k] = half * (er + (wr * di + wi * dr))
+        of[2 * k + 1] = half * (ei - (wr * dr - wi * di))
+
+
+@quiet_when_interpreted
+@kernel
+def r2c_rows(x, of, plan, scale):
+    """FFT of every real row of ``x`` (rows, n) into ``of`` (rows, 2*(n//2 + 1): interleaved
+    complex), times ``scale``.
+
+    Even n reads the row as the interleaved complex vector ``z_j = x_{2j} + i x_{2j+1}``
+    (length h = n/2), takes one complex FFT and splits it (:func:`_r2c_split`). Odd n takes the
+    full complex FFT of the row and keeps its first half.
     """
     n_rows, n = x.shape
-    half_plan, split = plan
     if n % 2 == 1:
-        z = np.empty(n, dtype=out.dtype)
-        full = np.empty(n, dtype=out.dtype)
-        scratch = _c2c_scratch_length(n, half_plan)
-        a = np.empty(scratch, dtype=out.dtype)
-        b = np.empty(scratch, dtype=out.dtype)
-        work = np.empty(scratch, dtype=out.dtype)
+        conj = plan[0]
+        zf = np.empty(2 * n, dtype=plan.dtype)
+        full = np.empty(2 * n, dtype=plan.dtype)
+        work = np.empty(_c2c_work_length(n), dtype=plan.dtype)
         for row in range(n_rows):
             for j in range(n):
-                z[j] = x[row, j]
-            _c2c_row(z, full, True, half_plan, a, b, work)
-            for k in range(n // 2 + 1):
-                out[row, k] = full[k]
+                zf[2 * j] = x[row, j]
+                zf[2 * j + 1] = 0
+            _c2c_row(zf, full, plan, work, conj, scale)
+            for k in range(n + 1):
+                of[row, k] = full[k]
         return
     h = n // 2
-    z = np.empty(h, dtype=out.dtype)
-    spectrum = np.empty(h, dtype=out.dtype)
-    scratch = _c2c_scratch_length(h, half_plan)
-    a = np.empty(scratch, dtype=out.dtype)
-    b = np.empty(scratch, dtype=out.dtype)
-    work = np.empty(scratch, dtype=out.dtype)
+    split_re = plan[0 : h + 1]
+    split_im = plan[h + 1 : 2 * h + 2]
+    half_plan = plan[2 * h + 2 :]
+    one = half_plan[0]
+    half = scale / (one + one)
+    zf = np.empty(2 * h, dtype=plan.dtype)
+    work = np.empty(_c2c_work_length(h), dtype=plan.dtype)
     for row in range(n_rows):
-        for j in range(h):
-            z[j] = complex(x[row, 2 * j], x[row, 2 * j + 1])
-        _c2c_row(z, spectrum, True, half_plan, a, b, work)
-        z0 = spectrum[0]
-        out[row, 0] = z0.real + z0.imag
-        out[row, h] = z0.real - z0.imag
-        for k in range(1, h):
-            zk = spectrum[k]
-            zc = spectrum[h - k].conjugate()
-            even = zk + zc
-            odd = zk - zc  # 2i * O_k
-            # X_k = (even + W^k * odd / i) / 2 ;  odd / i = (odd.imag, -odd.real)
-            rotated = split[k] * complex(odd.imag, -odd.real)
-            out[row, k] = (even + rotated) * 0.5
+        _c2c_row(x[row], zf, half_plan, work, one, one)
+        _r2c_split(zf, of[row], split_re, split_im, half)
 
 
-@kernel
-def c2r_rows(x, out, plan):
-    """Unscaled inverse FFT of Hermitian rows ``x`` (rows, n//2 + 1) into real ``out`` (rows, n).
-
-    The imaginary parts of ``x[:, 0]`` (and of ``x[:, n/2]`` for even n) are ignored, as in
-    scipy.fft.irfft. Even n undoes the split of :func:`r2c_rows` (``h = n/2``):
+@butterfly
+def _c2r_pack(xf, pf, split_re, split_im):
+    """Undo the split of :func:`_r2c_split` into ``Z' = 2 Z`` (length h, in ``pf``).
 
     .. math::
 
         Z'_k = (X_k + \\overline{X_{h-k}}) + i \\, \\overline{W^k} (X_k - \\overline{X_{h-k}}),
-        \\qquad z = \\mathrm{IFFT}_h(Z'), \\quad out_{2j} = \\Re z_j, \\; out_{2j+1} = \\Im z_j
+        \\qquad Z'_0 = (X_0 + X_h) + i (X_0 - X_h) \\text{ (real parts only)}
+    """
+    h = pf.shape[0] // 2
+    first = xf[0]
+    last = xf[2 * h]
+    pf[0] = first + last
+    pf[1] = first - last
+    for k in range(1, h):
+        sr, si, dr, di = _mirror_sum_difference(xf, k, h)
+        wr = split_re[k]
+        wi = -split_im[k]
+        # i * (w * d) = i (wr dr - wi di) - (wr di + wi dr)
+        pf[2 * k] = sr - (wr * di + wi * dr)
+        pf[2 * k + 1] = si + (wr * dr - wi * di)
 
-    (``Z' = 2 Z``, which turns the unscaled length-h inverse into the unscaled length-n one).
-    Odd n rebuilds the full Hermitian spectrum and takes a complex inverse FFT.
+
+@quiet_when_interpreted
+@kernel
+def c2r_rows(xf, out, plan, scale):
+    """Inverse FFT of Hermitian rows ``xf`` (rows, 2*(n//2 + 1): interleaved complex) into real
+    ``out`` (rows, n), times ``scale``.
+
+    The imaginary parts of ``x[:, 0]`` (and of ``x[:, n/2]`` for even n) are ignored, as in
+    scipy.fft.irfft. Even n packs the half spectrum into ``Z' = 2Z`` (:func:`_c2r_pack`) and
+    takes one unscaled inverse FFT of length h = n/2, whose interleaved output is the real row
+    (``out_{2j} = Re z_j``, ``out_{2j+1} = Im z_j``). Odd n rebuilds the full Hermitian spectrum
+    and takes a complex inverse FFT.
     """
     n_rows, n = out.shape
-    half_plan, split = plan
     if n % 2 == 1:
-        full = np.empty(n, dtype=x.dtype)
-        result = np.empty(n, dtype=x.dtype)
-        scratch = _c2c_scratch_length(n, half_plan)
-        a = np.empty(scratch, dtype=x.dtype)
-        b = np.empty(scratch, dtype=x.dtype)
-        work = np.empty(scratch, dtype=x.dtype)
+        conj = plan[1]
+        full = np.empty(2 * n, dtype=plan.dtype)
+        result = np.empty(2 * n, dtype=plan.dtype)
+        work = np.empty(_c2c_work_length(n), dtype=plan.dtype)
         for row in range(n_rows):
-            full[0] = x[row, 0].real
+            full[0] = xf[row, 0]
+            full[1] = 0
             for k in range(1, n // 2 + 1):
-                full[k] = x[row, k]
-                full[n - k] = x[row, k].conjugate()
-            _c2c_row(full, result, False, half_plan, a, b, work)
+                full[2 * k] = xf[row, 2 * k]
+                full[2 * k + 1] = xf[row, 2 * k + 1]
+                full[2 * (n - k)] = xf[row, 2 * k]
+                full[2 * (n - k) + 1] = -xf[row, 2 * k + 1]
+            _c2c_row(full, result, plan, work, conj, scale)
             for j in range(n):
-                out[row, j] = result[j].real
+                out[row, j] = result[2 * j]
         return
     h = n // 2
-    packed = np.empty(h, dtype=x.dtype)
-    z = np.empty(h, dtype=x.dtype)
-    scratch = _c2c_scratch_length(h, half_plan)
-    a = np.empty(scratch, dtype=x.dtype)
-    b = np.empty(scratch, dtype=x.dtype)
-    work = np.empty(scratch, dtype=x.dtype)
+    split_re = plan[0 : h + 1]
+    split_im = plan[h + 1 : 2 * h + 2]
+    half_plan = plan[2 * h + 2 :]
+    conj = half_plan[1]
+    pf = np.empty(2 * h, dtype=plan.dtype)
+    work = np.empty(_c2c_work_length(h), dtype=plan.dtype)
     for row in range(n_rows):
-        first = x[row, 0].real
-        last = x[row, h].real
-        packed[0] = complex(first + last, first - last)
-        for k in range(1, h):
-            xk = x[row, k]
-            xc = x[row, h - k].conjugate()
-            diff = split[k].conjugate() * (xk - xc)
-            packed[k] = (xk + xc) + complex(-diff.imag, diff.real)
-        _c2c_row(packed, z, False, half_plan, a, b, work)
-        for j in range(h):
-            out[row, 2 * j] = z[j].real
-            out[row, 2 * j + 1] = z[j].imag
+        _c2r_pack(xf[row], pf, split_re, split_im)
+        _c2c_row(pf, out[row], half_plan, work, conj, scale)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,12 +784,19 @@ def _transform_1d(x, forward, direct):
     out = np.empty(n, dtype=x.dtype)
     if n == 0:
         return out
-    rows = np.ascontiguousarray(x).reshape((1, n))
     if direct:
+        rows = np.ascontiguousarray(x).reshape((1, n))
         roots = unit_roots(n, -1.0 if forward else 1.0).astype(x.dtype)
         dft_rows(rows, out.reshape((1, n)), roots)
-    else:
-        c2c_rows(rows, out.reshape((1, n)), forward, make_c2c_plan(n, x))
+        return out
+    plan = make_c2c_plan(n, x)
+    xf = np.empty((1, 2 * n), dtype=plan.dtype)
+    for j in range(n):
+        xf[0, 2 * j] = x[j].real
+        xf[0, 2 * j + 1] = x[j].imag
+    c2c_rows(xf, xf, forward, plan, plan[0])
+    for j in range(n):
+        out[j] = complex(xf[0, 2 * j], xf[0, 2 * j + 1])
     return out
 
 
@@ -548,12 +807,14 @@ def _scaled(out, factor):
     return out
 
 
+@quiet_when_interpreted
 @kernel
 def fft_1d(x):
     """FFT of a 1-D complex64/complex128 array: ``X_k = sum_j x_j exp(-2j*pi*jk/n)``."""
     return _transform_1d(x, True, False)
 
 
+@quiet_when_interpreted
 @kernel
 def ifft_1d(x):
     """Inverse FFT of a 1-D complex array: ``x_j = (1/n) sum_k X_k exp(+2j*pi*jk/n)``."""
@@ -561,12 +822,14 @@ def ifft_1d(x):
     return _scaled(out, 1.0 / max(x.shape[0], 1))
 
 
+@quiet_when_interpreted
 @kernel
 def dft_1d(x):
     """O(n^2) DFT of a 1-D complex array (same result as :func:`fft_1d`)."""
     return _transform_1d(x, True, True)
 
 
+@quiet_when_interpreted
 @kernel
 def idft_1d(x):
     """O(n^2) inverse DFT of a 1-D complex array (same result as :func:`ifft_1d`)."""
