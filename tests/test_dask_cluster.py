@@ -1,0 +1,161 @@
+"""fastgrad.dask on a dask.distributed LocalCluster of 2 worker processes, started and stopped
+here: the kernels and the network's parameters travel to other processes, the results equal
+fastgrad's in this process, and a worker killed (or a cluster restarted) in the middle of a
+computation gives a retried, correct result or a clear error, never a wrong one."""
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+from conftest import assert_fft_close, make_input
+
+import fastgrad
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+fd = pytest.importorskip("fastgrad.dask")
+
+pytestmark = pytest.mark.cluster
+
+#: How long a fault test waits for the computation to reach the point where it strikes.
+FAULT_WAIT_S = 120.0
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A LocalCluster of 2 single-threaded worker processes, and a Client that is the default
+    scheduler while the tests of this module run."""
+    fastgrad.warmup()  # fills Numba's cache once, so the workers load instead of compiling
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        seconds = client.run(fastgrad.warmup)
+        assert len(seconds) == 2 and all(s >= 0.0 for s in seconds.values())
+        yield client
+
+
+def worker_pids(client) -> set[int]:
+    return set(client.run(os.getpid).values())
+
+
+def chunk_sums_in_memory(dask_scheduler) -> int:
+    """Runs on the scheduler: how many per-chunk gradient sums are computed and held."""
+    return sum(
+        1
+        for task in dask_scheduler.tasks.values()
+        if "fastgrad-gradient-sums" in str(task.key) and task.state == "memory"
+    )
+
+
+def strike_when_chunks_are_done(client, action, record: dict) -> threading.Thread:
+    """A thread that waits until some chunk sums of the running gradient are held by the
+    workers, then runs ``action()`` (recording when, and any error)."""
+
+    def run():
+        deadline = time.monotonic() + FAULT_WAIT_S
+        try:
+            while client.run_on_scheduler(chunk_sums_in_memory) < 2:
+                if time.monotonic() > deadline:
+                    record["error"] = "the gradient never got under way"
+                    return
+                time.sleep(0.005)
+            record["struck_at"] = time.monotonic()
+            action()
+        except BaseException as error:  # reported by the test, in the main thread
+            record["error"] = repr(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_cluster_transforms_match_fastgrad(client, rng):
+    data = make_input(rng, (48, 1000), np.complex128)
+    real = make_input(rng, (48, 1000), np.float64)
+    x, xr = da.from_array(data, chunks=(12, 1000)), da.from_array(real, chunks=(12, 1000))
+    lazy = [fd.fft(x), fd.ifft(x, n=999, norm="ortho"), fd.rfft(xr), fd.irfft(x, n=1000)]
+    lazy.append(fd.fftn(x.reshape(48, 40, 25).rechunk((12, 40, 25)), axes=(1, 2)))
+    expected = [
+        fastgrad.fft(data),
+        fastgrad.ifft(data, n=999, norm="ortho"),
+        fastgrad.rfft(real),
+        fastgrad.irfft(data, n=1000),
+        fastgrad.fftn(data.reshape(48, 40, 25), axes=(1, 2)),
+    ]
+    computed = dask.compute(*lazy)  # on the cluster: the Client is the default scheduler
+    for got, want, result in zip(computed, expected, lazy, strict=True):
+        assert result.dtype == want.dtype and got.dtype == want.dtype
+        assert got.shape == want.shape
+        assert_fft_close(got, want, 1000)
+
+
+def test_cluster_gradient_matches_single_machine_gradient(client, rng):
+    net = fastgrad.MLP([64, 30, 10], loss="softmax_cross_entropy", seed=0)
+    x = rng.standard_normal((3000, 64))
+    y = rng.integers(0, 10, 3000)
+    xd, yd = da.from_array(x, chunks=400), da.from_array(y, chunks=400)
+    grad_weights, grad_biases = fd.gradient(net, xd, yd, split_every=3)
+    expected_weights, expected_biases = net.gradient(x, y)
+    for got, want in zip(
+        grad_weights + grad_biases, expected_weights + expected_biases, strict=True
+    ):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-17)
+    assert fd.loss(net, xd, yd) == pytest.approx(net.loss(x, y), rel=1e-13)
+    assert np.array_equal(fd.predict(net, xd).compute(), net.predict(x))
+
+
+def generated_examples(n_samples: int, chunk: int):
+    """Examples made on the workers (so a lost worker also loses its chunks of data, which the
+    scheduler must recompute from the graph), the same for any scheduler."""
+    x = da.random.default_rng(1).standard_normal((n_samples, 64), chunks=(chunk, 64))
+    y = da.random.default_rng(2).integers(0, 10, n_samples, chunks=chunk)
+    return x, y
+
+
+def test_cluster_worker_killed_mid_gradient_is_retried(client):
+    net = fastgrad.MLP([64, 30, 10], loss="softmax_cross_entropy", seed=1)
+    x, y = generated_examples(120_000, 1500)
+    local_x, local_y = dask.compute(x, y, scheduler="threads")
+    expected = net.gradient(local_x, local_y)
+    pids = worker_pids(client)
+    victim = min(pids)
+    record: dict = {}
+    killer = strike_when_chunks_are_done(client, lambda: os.kill(victim, signal.SIGKILL), record)
+    grad_weights, grad_biases = fd.gradient(net, x, y)
+    returned_at = time.monotonic()
+    killer.join(FAULT_WAIT_S)
+    assert "error" not in record, record["error"]
+    assert record["struck_at"] < returned_at  # the worker died while the gradient ran
+    for got, want in zip(grad_weights + grad_biases, expected[0] + expected[1], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-17)
+    # the nanny replaced the killed process
+    deadline = time.monotonic() + FAULT_WAIT_S
+    while len(client.scheduler_info()["workers"]) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    new_pids = worker_pids(client)
+    assert victim not in new_pids and len(new_pids) == 2
+
+
+def test_cluster_restart_mid_gradient_raises_then_recovers(client):
+    net = fastgrad.MLP([64, 30, 10], loss="softmax_cross_entropy", seed=2)
+    x, y = generated_examples(120_000, 1500)
+    record: dict = {}
+    restarter = strike_when_chunks_are_done(client, client.restart, record)
+    with pytest.raises(distributed.client.FutureCancelledError, match="restart"):
+        fd.gradient(net, x, y)
+    restarter.join(FAULT_WAIT_S)
+    assert "error" not in record, record["error"]
+    client.run(fastgrad.warmup)
+    small_x, small_y = dask.compute(x[:6000], y[:6000], scheduler="threads")
+    grads = fd.gradient(net, x[:6000], y[:6000])
+    expected = net.gradient(small_x, small_y)
+    for got, want in zip(grads[0] + grads[1], expected[0] + expected[1], strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-17)
