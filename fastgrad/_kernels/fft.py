@@ -134,48 +134,141 @@ def dft_rows(x, out, roots):
 
 
 # ---------------------------------------------------------------------------------------------
-# Power-of-two FFT: Stockham autosort, radix 4 (a radix-2 last stage when log2 n is odd)
+# Stockham autosort FFT of 5-smooth lengths n = 4 * 2^a * 3^b * 5^c (and n = 1, 2, 4)
 # ---------------------------------------------------------------------------------------------
 #
-# Decimation in frequency. A stage of radix 4 takes sub-transforms of length L = 4m laid out
-# with stride s (s * L = n): with q < s and p < m,
+# Decimation in frequency. A stage of radix r takes sub-transforms of length L = r*m laid out
+# with stride s (s * L = n): with q < s, p < m and u_j = src[q + s*(p + j*m)], j < r,
 #
-#     a, b, c, d = src[q + s*(p + {0, m, 2m, 3m})]
-#     dst[q + s*(4p + r)] = w^(r*p) * y_r,   w = exp(-2j*pi/L),
-#     y_0 = (a + c) + (b + d),   y_1 = (a - c) - 1j*(b - d),
-#     y_2 = (a + c) - (b + d),   y_3 = (a - c) + 1j*(b - d)
+#     dst[q + s*(r*p + k)] = w^(k*p) * y_k,   y_k = sum_j u_j exp(-2j*pi*jk/r),   w = exp(-2j*pi/L)
 #
-# (Stockham's ordering: the outputs of the stage go to 4p + r, so the next stage, of stride 4s,
-# finds each sub-sequence contiguous and no bit reversal is needed). The stages run L = n, n/4,
-# ... while L > 4; the last stage (L = 4 or 2) has no twiddles. The plan stores, per stage with
-# twiddles, six contiguous blocks of m values: Re w^p, Im w^p, Re w^2p, Im w^2p, Re w^3p, Im w^3p.
+# (Stockham's ordering: the outputs of a stage go to r*p + k, so the next stage, of stride r*s,
+# finds each sub-sequence contiguous and no bit reversal is needed). The first stage is radix 4
+# (stride 1: vectorized over p, reading the interleaved input); the later ones are vectorized
+# over q (stride >= 4). The last stage has m = 1 (no twiddles); it is radix 2 when n/4 holds an
+# odd power of two, else radix 4 when n holds 4^2, and writes the interleaved output directly.
+#
+# Plan layout (one real array, see make_c2c_plan): entries 0..6 are the constants 1, -1,
+# sin(pi/3), cos(2pi/5), cos(4pi/5), sin(2pi/5), sin(4pi/5) in the working dtype, 7 the kind
+# (0: direct, 1: Bluestein), 8 the number of stages S, 9..9+S-1 the radices, then per stage
+# 2(r-1) contiguous blocks of m values: Re w^p, Im w^p, Re w^2p, Im w^2p, ... (p < m).
+
+_HEADER = 9
 
 
 @kernel
-def _pow2_table_length(n):
-    """Number of real values :func:`_pow2_twiddles` stores for length n."""
+def _smooth_part(n):
+    """Return ``(fours, twos, threes, fives, rest)``: n = 4^fours 2^twos 3^threes 5^fives rest."""
+    fours = 0
+    while n % 4 == 0:
+        n //= 4
+        fours += 1
+    twos = 0
+    if n % 2 == 0:
+        n //= 2
+        twos = 1
+    threes = 0
+    while n % 3 == 0:
+        n //= 3
+        threes += 1
+    fives = 0
+    while n % 5 == 0:
+        n //= 5
+        fives += 1
+    return fours, twos, threes, fives, n
+
+
+@kernel
+def _is_direct(n):
+    """Whether length n runs the Stockham FFT directly: n = 1, 2, 4, or 4 * (5-smooth)."""
+    if n <= 2 or n == 4:
+        return True
+    fours, twos, threes, fives, rest = _smooth_part(n)
+    return rest == 1 and fours >= 1
+
+
+@kernel
+def _radices(n):
+    """The radix of each Stockham stage for a direct length n (empty for n = 1, 2, 4)."""
+    fours, twos, threes, fives, rest = _smooth_part(n)
+    if n <= 4:
+        return np.empty(0, dtype=np.int64)
+    out = np.empty(fours + twos + threes + fives, dtype=np.int64)
+    out[0] = 4
+    fours -= 1
+    if twos == 1:
+        last = 2
+    elif fours >= 1:
+        last = 4
+        fours -= 1
+    elif fives >= 1:
+        last = 5
+        fives -= 1
+    else:
+        last = 3
+        threes -= 1
+    k = 1
+    for _ in range(fives):
+        out[k] = 5
+        k += 1
+    for _ in range(threes):
+        out[k] = 3
+        k += 1
+    for _ in range(fours):
+        out[k] = 4
+        k += 1
+    out[k] = last
+    return out
+
+
+@kernel
+def _twiddle_length(radices, n):
+    """Number of twiddle values the stages of ``radices`` store for length n."""
     size = 0
     length = n
-    while length > 4:
-        size += 6 * (length // 4)
-        length //= 4
+    for r in radices:
+        m = length // r
+        size += 2 * (r - 1) * m
+        length = m
     return size
 
 
 @kernel
-def _pow2_twiddles(n, out):
-    """Write the twiddle blocks of every radix-4 stage of length n into ``out`` (float64)."""
-    offset = 0
+def _stockham_header(n, out):
+    """Write the header and twiddles of a direct length n into ``out``; return the length used.
+
+    Pass ``out`` of length 0 to only compute the length.
+    """
+    radices = _radices(n)
+    size = _HEADER + radices.shape[0] + _twiddle_length(radices, n)
+    if out.shape[0] == 0:
+        return size
+    out[0] = 1.0
+    out[1] = -1.0
+    out[2] = math.sqrt(3.0) / 2.0
+    c, s = unit_root(1, 5)
+    out[3] = c
+    out[5] = s
+    c, s = unit_root(2, 5)
+    out[4] = c
+    out[6] = s
+    out[7] = 0.0
+    out[8] = radices.shape[0]
+    offset = _HEADER
+    for r in radices:
+        out[offset] = r
+        offset += 1
     length = n
-    while length > 4:
-        m = length // 4
-        for r in range(1, 4):
+    for r in radices:
+        m = length // r
+        for j in range(1, r):
             for p in range(m):
-                c, s = unit_root(r * p, length)
-                out[offset + (2 * r - 2) * m + p] = c
-                out[offset + (2 * r - 1) * m + p] = -s
-        offset += 6 * m
+                c, s = unit_root(j * p, length)
+                out[offset + (2 * j - 2) * m + p] = c
+                out[offset + (2 * j - 1) * m + p] = -s
+        offset += 2 * (r - 1) * m
         length = m
+    return size
 
 
 @butterfly
@@ -344,6 +437,139 @@ def _radix2_last(src_re, src_im, yf, conj, scale):
         y1[2 * q + 1] = scale_im * (ai - bi)
 
 
+@butterfly
+def _twiddled(yr, yi, wr, wi):
+    """``(yr + i yi) * (wr + i wi)`` as real and imaginary parts."""
+    return yr * wr - yi * wi, yr * wi + yi * wr
+
+
+@butterfly
+def _radix3_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, sin60, half):
+    """A radix-3 stage (L = 3m, stride s), split to split. With ``d = b - c``:
+
+    .. math::
+
+        y_0 = a + b + c, \\quad y_{1,2} = a - \\tfrac12 (b + c) \\mp i \\sin(\\pi/3)\\, d
+    """
+    for p in range(m):
+        w1r = tw[p]
+        w1i = tw[m + p]
+        w2r = tw[2 * m + p]
+        w2i = tw[3 * m + p]
+        i0 = stride * p
+        i1 = stride * (p + m)
+        i2 = stride * (p + 2 * m)
+        o0 = stride * 3 * p
+        ar_ = src_re[i0 : i0 + stride]
+        ai_ = src_im[i0 : i0 + stride]
+        br_ = src_re[i1 : i1 + stride]
+        bi_ = src_im[i1 : i1 + stride]
+        cr_ = src_re[i2 : i2 + stride]
+        ci_ = src_im[i2 : i2 + stride]
+        y0r = dst_re[o0 : o0 + stride]
+        y0i = dst_im[o0 : o0 + stride]
+        y1r = dst_re[o0 + stride : o0 + 2 * stride]
+        y1i = dst_im[o0 + stride : o0 + 2 * stride]
+        y2r = dst_re[o0 + 2 * stride : o0 + 3 * stride]
+        y2i = dst_im[o0 + 2 * stride : o0 + 3 * stride]
+        for q in range(stride):
+            ar = ar_[q]
+            ai = ai_[q]
+            sr = br_[q] + cr_[q]
+            si = bi_[q] + ci_[q]
+            dr = sin60 * (br_[q] - cr_[q])
+            di = sin60 * (bi_[q] - ci_[q])
+            tr = ar - half * sr
+            ti = ai - half * si
+            y0r[q] = ar + sr
+            y0i[q] = ai + si
+            y1r[q], y1i[q] = _twiddled(tr + di, ti - dr, w1r, w1i)
+            y2r[q], y2i[q] = _twiddled(tr - di, ti + dr, w2r, w2i)
+
+
+@butterfly
+def _radix5_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, c1, c2, s1, s2):
+    """A radix-5 stage (L = 5m, stride s), split to split. With ``c_j = cos(2 pi j/5)``,
+    ``s_j = sin(2 pi j/5)``, ``(u_0, .., u_4) = (a, b, c, d, e)``:
+
+    .. math::
+
+        y_0 = \\sum u_j, \\quad
+        y_{1,4} = a + c_1 (b + e) + c_2 (c + d) \\mp i\\,(s_1 (b - e) + s_2 (c - d)), \\\\
+        y_{2,3} = a + c_2 (b + e) + c_1 (c + d) \\mp i\\,(s_2 (b - e) - s_1 (c - d))
+    """
+    for p in range(m):
+        i0 = stride * p
+        i1 = stride * (p + m)
+        i2 = stride * (p + 2 * m)
+        i3 = stride * (p + 3 * m)
+        i4 = stride * (p + 4 * m)
+        o0 = stride * 5 * p
+        ar_ = src_re[i0 : i0 + stride]
+        ai_ = src_im[i0 : i0 + stride]
+        br_ = src_re[i1 : i1 + stride]
+        bi_ = src_im[i1 : i1 + stride]
+        cr_ = src_re[i2 : i2 + stride]
+        ci_ = src_im[i2 : i2 + stride]
+        dr_ = src_re[i3 : i3 + stride]
+        di_ = src_im[i3 : i3 + stride]
+        er_ = src_re[i4 : i4 + stride]
+        ei_ = src_im[i4 : i4 + stride]
+        y0r = dst_re[o0 : o0 + stride]
+        y0i = dst_im[o0 : o0 + stride]
+        y1r = dst_re[o0 + stride : o0 + 2 * stride]
+        y1i = dst_im[o0 + stride : o0 + 2 * stride]
+        y2r = dst_re[o0 + 2 * stride : o0 + 3 * stride]
+        y2i = dst_im[o0 + 2 * stride : o0 + 3 * stride]
+        y3r = dst_re[o0 + 3 * stride : o0 + 4 * stride]
+        y3i = dst_im[o0 + 3 * stride : o0 + 4 * stride]
+        y4r = dst_re[o0 + 4 * stride : o0 + 5 * stride]
+        y4i = dst_im[o0 + 4 * stride : o0 + 5 * stride]
+        w1r = tw[p]
+        w1i = tw[m + p]
+        w2r = tw[2 * m + p]
+        w2i = tw[3 * m + p]
+        w3r = tw[4 * m + p]
+        w3i = tw[5 * m + p]
+        w4r = tw[6 * m + p]
+        w4i = tw[7 * m + p]
+        for q in range(stride):
+            ar = ar_[q]
+            ai = ai_[q]
+            s1r = br_[q] + er_[q]
+            s1i = bi_[q] + ei_[q]
+            d1r = br_[q] - er_[q]
+            d1i = bi_[q] - ei_[q]
+            s2r = cr_[q] + dr_[q]
+            s2i = ci_[q] + di_[q]
+            d2r = cr_[q] - dr_[q]
+            d2i = ci_[q] - di_[q]
+            t1r = ar + c1 * s1r + c2 * s2r
+            t1i = ai + c1 * s1i + c2 * s2i
+            t2r = ar + c2 * s1r + c1 * s2r
+            t2i = ai + c2 * s1i + c1 * s2i
+            u1r = s1 * d1r + s2 * d2r
+            u1i = s1 * d1i + s2 * d2i
+            u2r = s2 * d1r - s1 * d2r
+            u2i = s2 * d1i - s1 * d2i
+            y0r[q] = ar + s1r + s2r
+            y0i[q] = ai + s1i + s2i
+            y1r[q], y1i[q] = _twiddled(t1r + u1i, t1i - u1r, w1r, w1i)
+            y2r[q], y2i[q] = _twiddled(t2r + u2i, t2i - u2r, w2r, w2i)
+            y3r[q], y3i[q] = _twiddled(t2r - u2i, t2i + u2r, w3r, w3i)
+            y4r[q], y4i[q] = _twiddled(t1r - u1i, t1i + u1r, w4r, w4i)
+
+
+@butterfly
+def _interleave_out(src_re, src_im, yf, conj, scale):
+    """``y = scale * (re + i conj im)`` into the interleaved output (after a radix-3/5 last
+    stage)."""
+    scale_im = conj * scale
+    for k in range(src_re.shape[0]):
+        yf[2 * k] = scale * src_re[k]
+        yf[2 * k + 1] = scale_im * src_im[k]
+
+
 @kernel
 def _pow2_small(xf, yf, conj, scale):
     """Lengths 1, 2 and 4, read completely before writing (``yf`` may be ``xf``)."""
@@ -382,60 +608,65 @@ def _pow2_small(xf, yf, conj, scale):
 
 
 @kernel
-def _pow2_row(xf, yf, tw, work, conj, scale):
-    """FFT of one power-of-two length: interleaved ``xf`` (2n values) into ``yf``.
-
-    ``tw`` holds :func:`_pow2_twiddles` of n; ``work`` is scratch of 4n values (two split
-    ping-pong buffers). ``xf`` is read completely by the first stage and ``yf`` written only by
-    the last, so ``yf`` may be ``xf``.
+def _stockham_row(xf, yf, plan, work, conj, scale):
+    """FFT of one direct length (see :func:`_is_direct`): interleaved ``xf`` (2n values) into
+    ``yf``, with the radices and twiddles of ``plan``; ``work`` is scratch of 4n values (two
+    split ping-pong buffers). ``xf`` is read completely by the first stage and ``yf`` written
+    only by the last, so ``yf`` may be ``xf``.
     """
     n = xf.shape[0] // 2
     if n <= 4:
         _pow2_small(xf, yf, conj, scale)
         return
+    one = plan[0]
+    half = one / (one + one)
+    n_stages = int(plan[8])
+    offset = _HEADER + n_stages
     ra = work[0:n]
     ia = work[n : 2 * n]
     rb = work[2 * n : 3 * n]
     ib = work[3 * n : 4 * n]
     m = n // 4
-    _radix4_first(xf, ra, ia, tw[0 : 6 * m], conj)
-    offset = 6 * m
+    _radix4_first(xf, ra, ia, plan[offset : offset + 6 * m], conj)
+    offset += 6 * m
     length = m
     stride = 4
-    in_a = True
-    while length > 4:
-        m = length // 4
-        block = tw[offset : offset + 6 * m]
-        if in_a:
-            _radix4_stage(ra, ia, rb, ib, block, m, stride)
+    for stage in range(1, n_stages):
+        r = int(plan[_HEADER + stage])
+        m = length // r
+        block = plan[offset : offset + 2 * (r - 1) * m]
+        offset += 2 * (r - 1) * m
+        src_re, src_im, dst_re, dst_im = (ra, ia, rb, ib) if stage % 2 == 1 else (rb, ib, ra, ia)
+        if stage == n_stages - 1 and r == 4:
+            _radix4_last(src_re, src_im, yf, conj, scale)
+        elif stage == n_stages - 1 and r == 2:
+            _radix2_last(src_re, src_im, yf, conj, scale)
+        elif r == 4:
+            _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
+        elif r == 5:
+            _radix5_stage(
+                src_re, src_im, dst_re, dst_im, block, m, stride, plan[3], plan[4], plan[5], plan[6]
+            )
         else:
-            _radix4_stage(rb, ib, ra, ia, block, m, stride)
-        in_a = not in_a
-        offset += 6 * m
+            _radix3_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[2], half)
+        if stage == n_stages - 1 and (r == 3 or r == 5):
+            _interleave_out(dst_re, dst_im, yf, conj, scale)
         length = m
-        stride *= 4
-    if length == 4:
-        if in_a:
-            _radix4_last(ra, ia, yf, conj, scale)
-        else:
-            _radix4_last(rb, ib, yf, conj, scale)
-    elif in_a:
-        _radix2_last(ra, ia, yf, conj, scale)
-    else:
-        _radix2_last(rb, ib, yf, conj, scale)
+        stride *= r
 
 
 # ---------------------------------------------------------------------------------------------
-# Any length: Bluestein's chirp-z algorithm on top of the power-of-two FFT
+# Any other length: Bluestein's chirp-z algorithm on top of the Stockham FFT
 # ---------------------------------------------------------------------------------------------
 
 
 @kernel
 def _bluestein_length(n):
-    """Bluestein's padded length for n: the smallest power of two >= 2n - 1."""
-    m = 1
-    while m < 2 * n - 1:
-        m *= 2
+    """Bluestein's padded length for n: the smallest direct length (:func:`_is_direct`) that
+    is >= 2n - 1."""
+    m = 2 * n - 1
+    while not _is_direct(m):
+        m += 1
     return m
 
 
@@ -487,25 +718,26 @@ def _bluestein_row(xf, yf, plan, work, conj, scale):
         X_k = c_k \\sum_j (x_j c_j)\\, \\overline{c_{k-j}}
             = c_k \\cdot \\mathrm{IFFT}_m\\big(\\mathrm{FFT}_m(x \\cdot c) \\cdot B\\big)_k
 
-    where ``B`` (in the plan) is the FFT of the wrapped conjugate chirp divided by m. Plan
-    layout: ``[1, -1, Re c (n), Im c (n), Re B (m), Im B (m), twiddles of m]``; ``work`` holds
-    8m values. The inverse transform conjugates on the way in and out (``conj = -1``).
+    where ``B`` is the FFT of the wrapped conjugate chirp divided by m. Plan layout: the header
+    and twiddles of the direct length m, then ``Re c (n), Im c (n), Re B (m), Im B (m)``;
+    ``work`` holds 8m values. The inverse transform conjugates on the way in and out
+    (``conj = -1``).
     """
     n = xf.shape[0] // 2
     m = _bluestein_length(n)
     one = plan[0]
-    chirp_re = plan[2 : 2 + n]
-    chirp_im = plan[2 + n : 2 + 2 * n]
-    spectrum_re = plan[2 + 2 * n : 2 + 2 * n + m]
-    spectrum_im = plan[2 + 2 * n + m : 2 + 2 * n + 2 * m]
-    tw = plan[2 + 2 * n + 2 * m :]
+    base = _stockham_header(m, plan[0:0])
+    chirp_re = plan[base : base + n]
+    chirp_im = plan[base + n : base + 2 * n]
+    spectrum_re = plan[base + 2 * n : base + 2 * n + m]
+    spectrum_im = plan[base + 2 * n + m : base + 2 * n + 2 * m]
     af = work[0 : 2 * m]
     bf = work[2 * m : 4 * m]
     scratch = work[4 * m : 8 * m]
     _chirp_in(xf, af, chirp_re, chirp_im, conj)
-    _pow2_row(af, bf, tw, scratch, one, one)
+    _stockham_row(af, bf, plan, scratch, one, one)
     _multiply_inplace(bf, spectrum_re, spectrum_im)
-    _pow2_row(bf, af, tw, scratch, -one, one)
+    _stockham_row(bf, af, plan, scratch, -one, one)
     _chirp_out(af, yf, chirp_re, chirp_im, conj, scale)
 
 
@@ -515,44 +747,37 @@ def _bluestein_row(xf, yf, plan, work, conj, scale):
 
 
 @kernel
-def _is_pow2(n):
-    return n & (n - 1) == 0
-
-
-@kernel
 def _c2c_plan_float64(n):
     """The complex plan of length n in float64 (layout: see :func:`make_c2c_plan`)."""
-    if _is_pow2(n):
-        plan = np.empty(2 + _pow2_table_length(n), dtype=np.float64)
-        plan[0] = 1.0
-        plan[1] = -1.0
-        _pow2_twiddles(n, plan[2:])
+    if _is_direct(n):
+        plan = np.empty(_stockham_header(n, np.empty(0)), dtype=np.float64)
+        _stockham_header(n, plan)
         return plan
     m = _bluestein_length(n)
-    base = 2 + 2 * n + 2 * m
-    plan = np.empty(base + _pow2_table_length(m), dtype=np.float64)
-    plan[0] = 1.0
-    plan[1] = -1.0
-    tw = plan[base:]
-    _pow2_twiddles(m, tw)
+    base = _stockham_header(m, np.empty(0))
+    plan = np.empty(base + 2 * n + 2 * m, dtype=np.float64)
+    _stockham_header(m, plan)
+    plan[7] = 1.0
+    chirp_re = plan[base : base + n]
+    chirp_im = plan[base + n : base + 2 * n]
     two_n = 2 * n
     for k in range(n):  # c_k = exp(-1j*pi*k^2/n), k^2 reduced mod 2n exactly
         c, s = unit_root((k * k) % two_n, two_n)
-        plan[2 + k] = c
-        plan[2 + n + k] = -s
+        chirp_re[k] = c
+        chirp_im[k] = -s
     # B = FFT_m(b) / m with b_k = conj(c_k), b_{m-k} = conj(c_k) (1 <= k < n), zero elsewhere
     bf = np.zeros(2 * m, dtype=np.float64)
     for k in range(n):
-        bf[2 * k] = plan[2 + k]
-        bf[2 * k + 1] = -plan[2 + n + k]
+        bf[2 * k] = chirp_re[k]
+        bf[2 * k + 1] = -chirp_im[k]
     for k in range(1, n):
-        bf[2 * (m - k)] = plan[2 + k]
-        bf[2 * (m - k) + 1] = -plan[2 + n + k]
+        bf[2 * (m - k)] = chirp_re[k]
+        bf[2 * (m - k) + 1] = -chirp_im[k]
     spectrum = np.empty(2 * m, dtype=np.float64)
-    _pow2_row(bf, spectrum, tw, np.empty(4 * m, dtype=np.float64), 1.0, 1.0)
+    _stockham_row(bf, spectrum, plan, np.empty(4 * m, dtype=np.float64), 1.0, 1.0)
     for k in range(m):
-        plan[2 + 2 * n + k] = spectrum[2 * k] / m
-        plan[2 + 2 * n + m + k] = spectrum[2 * k + 1] / m
+        plan[base + 2 * n + k] = spectrum[2 * k] / m
+        plan[base + 2 * n + m + k] = spectrum[2 * k + 1] / m
     return plan
 
 
@@ -560,10 +785,10 @@ def _c2c_plan_float64(n):
 def make_c2c_plan(n, like):
     """Tables for complex transforms of length n, in the real dtype of the complex array ``like``.
 
-    One 1-D array; entries 0 and 1 are 1 and -1 in the working dtype (the ``conj`` factors).
-    For n a power of two the rest holds the radix-4 twiddle blocks of n; for other n it holds
-    Bluestein's chirp, filter spectrum and the twiddles of the padded length (see
-    :func:`_bluestein_row`). Computed in double precision and rounded once.
+    One 1-D array: a header (constants in the working dtype, the kind and the radices, see the
+    Stockham section above) and the twiddles of every stage, for the direct length n or, for
+    other n, for Bluestein's padded length m, followed then by Bluestein's chirp and filter
+    spectrum. Computed in double precision and rounded once.
     """
     plan64 = _c2c_plan_float64(n)
     plan = np.empty(plan64.shape[0], dtype=like.real.dtype)
@@ -575,15 +800,14 @@ def make_c2c_plan(n, like):
 @kernel
 def _c2c_work_length(n):
     """Length of the real scratch array that :func:`_c2c_row` needs for length n."""
-    return 4 * n if _is_pow2(n) else 8 * _bluestein_length(n)
+    return 4 * n if _is_direct(n) else 8 * _bluestein_length(n)
 
 
 @kernel
 def _c2c_row(xf, yf, plan, work, conj, scale):
     """Complex DFT of one interleaved row, any length, O(n log n); ``yf`` may be ``xf``."""
-    n = xf.shape[0] // 2
-    if _is_pow2(n):
-        _pow2_row(xf, yf, plan[2:], work, conj, scale)
+    if plan[7] == 0:
+        _stockham_row(xf, yf, plan, work, conj, scale)
     else:
         _bluestein_row(xf, yf, plan, work, conj, scale)
 

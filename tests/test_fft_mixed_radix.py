@@ -1,0 +1,57 @@
+"""The mixed-radix Stockham FFT (lengths 4 * 2^a 3^b 5^c) and Bluestein on a 5-smooth length.
+
+tests/test_fourier.py covers the public grid; these cases reach every radix-3/5 stage order the
+kernels build (radix 3 or 5 as the last stage, a radix-2 last stage after radix 3/5, Bluestein
+padded to a mixed length), in both precisions, against scipy.fft and the naive oracle.
+"""
+
+import numpy as np
+import pytest
+import reference
+import scipy.fft
+from conftest import JIT_DISABLED, assert_fft_close, make_input
+
+import fastgrad
+from fastgrad._kernels import fft as fft_kernels
+
+MIXED_SIZES = (12, 20, 24, 40, 48, 60, 72, 100, 120, 180, 200, 360, 500, 1000)
+LARGE_MIXED_SIZES = () if JIT_DISABLED else (3 * 5**5 * 4, 10**5)
+BLUESTEIN_SIZES = (6, 11, 31, 101)  # padded to 12, 24, 64, 204
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 8, 12, 20, 32, 40, 100, 6000])
+def test_radices_multiply_to_n(n):
+    radices = fft_kernels._radices(n)
+    assert int(np.prod(radices)) == (n if n > 4 else 1)
+    if n > 4:
+        assert radices[0] == 4
+        assert set(radices.tolist()) <= {2, 3, 4, 5}
+
+
+@pytest.mark.parametrize("n", [6, 11, 31, 101, 997])
+def test_bluestein_length_is_direct_and_long_enough(n):
+    m = fft_kernels._bluestein_length(n)
+    assert m >= 2 * n - 1
+    assert fft_kernels._is_direct(m)
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("n", MIXED_SIZES + LARGE_MIXED_SIZES + BLUESTEIN_SIZES)
+def test_fft_and_ifft_of_mixed_lengths_match_scipy(n, dtype, rng):
+    x = make_input(rng, n, dtype)
+    for ours, theirs in ((fastgrad.fft, scipy.fft.fft), (fastgrad.ifft, scipy.fft.ifft)):
+        result = ours(x)
+        assert result.dtype == np.dtype(dtype)
+        assert result.shape == (n,)
+        assert_fft_close(result, theirs(x), n)
+    if n <= 200:
+        assert_fft_close(fastgrad.fft(x), reference.dft(x), n)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [24, 40, 120, 200, 1000])
+def test_real_transforms_of_mixed_lengths_match_scipy(n, dtype, rng):
+    x = make_input(rng, n, dtype)
+    spectrum = fastgrad.rfft(x)
+    assert_fft_close(spectrum, scipy.fft.rfft(x), n)
+    assert_fft_close(fastgrad.irfft(spectrum, n), scipy.fft.irfft(scipy.fft.rfft(x), n), n)
