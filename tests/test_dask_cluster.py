@@ -32,7 +32,7 @@ def client():
     fastgrad.warmup()  # fills Numba's cache once, so the workers load instead of compiling
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
