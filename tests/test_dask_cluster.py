@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import assert_fft_close, make_input
+from conftest import JIT_DISABLED, assert_fft_close, make_input
 
 import fastgrad
 
@@ -23,6 +23,11 @@ pytestmark = pytest.mark.cluster
 
 #: How long a fault test waits for the computation to reach the point where it strikes.
 FAULT_WAIT_S = 120.0
+#: Sizes: examples and chunk length of the fault tests, rows of the gradient test, FFT length
+#: (smaller with NUMBA_DISABLE_JIT=1, where the workers run the kernels as plain Python).
+FAULT_SAMPLES, FAULT_CHUNK = (2_000, 100) if JIT_DISABLED else (120_000, 1_500)
+GRADIENT_SAMPLES = 300 if JIT_DISABLED else 3_000
+FFT_LENGTH = 64 if JIT_DISABLED else 1_000
 
 
 @pytest.fixture(scope="module")
@@ -77,30 +82,32 @@ def strike_when_chunks_are_done(client, action, record: dict) -> threading.Threa
 
 
 def test_cluster_transforms_match_fastgrad(client, rng):
-    data = make_input(rng, (48, 1000), np.complex128)
-    real = make_input(rng, (48, 1000), np.float64)
-    x, xr = da.from_array(data, chunks=(12, 1000)), da.from_array(real, chunks=(12, 1000))
-    lazy = [fd.fft(x), fd.ifft(x, n=999, norm="ortho"), fd.rfft(xr), fd.irfft(x, n=1000)]
-    lazy.append(fd.fftn(x.reshape(48, 40, 25).rechunk((12, 40, 25)), axes=(1, 2)))
+    n = FFT_LENGTH
+    data = make_input(rng, (48, n), np.complex128)
+    real = make_input(rng, (48, n), np.float64)
+    x, xr = da.from_array(data, chunks=(12, n)), da.from_array(real, chunks=(12, n))
+    lazy = [fd.fft(x), fd.ifft(x, n=n - 1, norm="ortho"), fd.rfft(xr), fd.irfft(x, n=n)]
+    lazy.append(fd.fftn(x.reshape(48, 8, n // 8).rechunk((12, 8, n // 8)), axes=(1, 2)))
     expected = [
         fastgrad.fft(data),
-        fastgrad.ifft(data, n=999, norm="ortho"),
+        fastgrad.ifft(data, n=n - 1, norm="ortho"),
         fastgrad.rfft(real),
-        fastgrad.irfft(data, n=1000),
-        fastgrad.fftn(data.reshape(48, 40, 25), axes=(1, 2)),
+        fastgrad.irfft(data, n=n),
+        fastgrad.fftn(data.reshape(48, 8, n // 8), axes=(1, 2)),
     ]
     computed = dask.compute(*lazy)  # on the cluster: the Client is the default scheduler
     for got, want, result in zip(computed, expected, lazy, strict=True):
         assert result.dtype == want.dtype and got.dtype == want.dtype
         assert got.shape == want.shape
-        assert_fft_close(got, want, 1000)
+        assert_fft_close(got, want, n)
 
 
 def test_cluster_gradient_matches_single_machine_gradient(client, rng):
     net = fastgrad.MLP([64, 30, 10], loss="softmax_cross_entropy", seed=0)
-    x = rng.standard_normal((3000, 64))
-    y = rng.integers(0, 10, 3000)
-    xd, yd = da.from_array(x, chunks=400), da.from_array(y, chunks=400)
+    x = rng.standard_normal((GRADIENT_SAMPLES, 64))
+    y = rng.integers(0, 10, GRADIENT_SAMPLES)
+    chunk = GRADIENT_SAMPLES // 7
+    xd, yd = da.from_array(x, chunks=chunk), da.from_array(y, chunks=chunk)
     grad_weights, grad_biases = fd.gradient(net, xd, yd, split_every=3)
     expected_weights, expected_biases = net.gradient(x, y)
     for got, want in zip(
@@ -122,7 +129,7 @@ def generated_examples(n_samples: int, chunk: int):
 
 def test_cluster_worker_killed_mid_gradient_is_retried(client):
     net = fastgrad.MLP([64, 30, 10], loss="softmax_cross_entropy", seed=1)
-    x, y = generated_examples(120_000, 1500)
+    x, y = generated_examples(FAULT_SAMPLES, FAULT_CHUNK)
     local_x, local_y = dask.compute(x, y, scheduler="threads")
     expected = net.gradient(local_x, local_y)
     pids = worker_pids(client)
@@ -146,7 +153,7 @@ def test_cluster_worker_killed_mid_gradient_is_retried(client):
 
 def test_cluster_restart_mid_gradient_raises_then_recovers(client):
     net = fastgrad.MLP([64, 30, 10], loss="softmax_cross_entropy", seed=2)
-    x, y = generated_examples(120_000, 1500)
+    x, y = generated_examples(FAULT_SAMPLES, FAULT_CHUNK)
     record: dict = {}
     restarter = strike_when_chunks_are_done(client, client.restart, record)
     with pytest.raises(distributed.client.FutureCancelledError, match="restart"):
@@ -154,8 +161,9 @@ def test_cluster_restart_mid_gradient_raises_then_recovers(client):
     restarter.join(FAULT_WAIT_S)
     assert "error" not in record, record["error"]
     client.run(fastgrad.warmup)
-    small_x, small_y = dask.compute(x[:6000], y[:6000], scheduler="threads")
-    grads = fd.gradient(net, x[:6000], y[:6000])
+    head = 4 * FAULT_CHUNK
+    small_x, small_y = dask.compute(x[:head], y[:head], scheduler="threads")
+    grads = fd.gradient(net, x[:head], y[:head])
     expected = net.gradient(small_x, small_y)
     for got, want in zip(grads[0] + grads[1], expected[0] + expected[1], strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-17)
