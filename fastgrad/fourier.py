@@ -139,6 +139,13 @@ def _run_rows(kernel, x: np.ndarray, out: np.ndarray, workers: int, *tables) -> 
 def _rows(array: np.ndarray, axis: int, length: int, dtype: np.dtype):
     """``array`` with ``axis`` moved last, cropped or zero-padded to ``length``, as a C-contiguous
     2-D array of ``dtype`` (rows, length), and the n-D shape to give the result back."""
+    if (
+        axis == array.ndim - 1
+        and array.shape[-1] == length
+        and array.dtype == dtype
+        and array.flags.c_contiguous
+    ):  # already in place: no move, no copy
+        return array.reshape(-1, length), array.shape[:-1]
     moved = np.moveaxis(array, axis, -1)
     current = moved.shape[-1]
     if current >= length:
@@ -150,7 +157,8 @@ def _rows(array: np.ndarray, axis: int, length: int, dtype: np.dtype):
 
 
 def _unrows(out: np.ndarray, batch_shape: tuple, axis: int) -> np.ndarray:
-    return np.moveaxis(out.reshape(batch_shape + (out.shape[-1],)), -1, axis)
+    shaped = out.reshape(batch_shape + (out.shape[-1],))
+    return shaped if axis == len(batch_shape) else np.moveaxis(shaped, -1, axis)
 
 
 def _output_buffer(rows: np.ndarray, source: np.ndarray, overwrite_x: bool) -> np.ndarray:
@@ -184,22 +192,37 @@ def _kernel_scale(norm: str, n: int, forward: bool, real: np.dtype):
 # ---------------------------------------------------------------------------------------------
 
 
-def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bool):
-    if (
-        not direct
-        and n is None
+def _takes_fast_path(x, n, axis, workers, plan, dtypes) -> bool:
+    """Whether a 1-D transform may skip argument normalization and data movement: defaults for
+    ``n``/``workers``/``plan``, a C-contiguous ndarray of a dtype in ``dtypes`` (the kernels'
+    own), transformed along its last axis. Every such call is valid (``norm`` is still checked),
+    and the slow path would only have made views of it."""
+    return (
+        n is None
         and workers is None
         and plan is None
         and type(x) is np.ndarray
-        and x.dtype in _REAL_OF
+        and x.dtype in dtypes
         and x.flags.c_contiguous
         and x.ndim >= 1
-        and x.shape[-1] > 0
+        and x.shape[-1] > 1
         and type(axis) is int
         and (axis == -1 or axis == x.ndim - 1)
-    ):
-        # Fast path, same results: complex input already C-contiguous along the last axis needs
-        # no moving, copying or overlap check, only a flat (rows, 2n) real view.
+    )
+
+
+#: Real input dtypes the real-FFT fast path takes as they are (the kernels' own dtypes).
+_REAL_INPUT = frozenset((np.dtype(np.float64), np.dtype(np.float32)))
+_COMPLEX_OF = {
+    np.dtype(np.float64): np.dtype(np.complex128),
+    np.dtype(np.float32): np.dtype(np.complex64),
+}
+
+
+def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bool):
+    if not direct and _takes_fast_path(x, n, axis, workers, plan, _REAL_OF):
+        # complex input already C-contiguous along the last axis needs no moving, copying or
+        # overlap check, only a flat (rows, 2n) real view.
         length = x.shape[-1]
         real = _REAL_OF[x.dtype]
         scale = _kernel_scale(_helper.fft_norm(norm), length, forward, real)
@@ -423,6 +446,16 @@ def rfft(
     >>> np.round(fastgrad.rfft([1.0, 2.0, 3.0, 4.0]), 12)
     array([10.+0.j, -2.+2.j, -2.+0.j])
     """
+    if _takes_fast_path(x, n, axis, workers, plan, _REAL_INPUT):
+        length = x.shape[-1]
+        real = x.dtype
+        out = np.empty(x.shape[:-1] + (length // 2 + 1,), _COMPLEX_OF[real])
+        scale = _kernel_scale(_helper.fft_norm(norm), length, True, real)
+        plan_ = _r2c_plan(length, out.dtype)
+        _fft.r2c_rows(
+            x.reshape(-1, length), out.reshape(-1, length // 2 + 1).view(real), plan_, scale
+        )
+        return out
     array = _helper.fft_input(x)
     _helper.require_real(array)
     norm = _helper.fft_norm(norm)
@@ -484,6 +517,15 @@ def irfft(
     >>> np.allclose(fastgrad.irfft(fastgrad.rfft(x), n=5), x)
     True
     """
+    if _takes_fast_path(x, n, axis, workers, plan, _REAL_OF):
+        half = x.shape[-1]
+        length = 2 * (half - 1)
+        real = _REAL_OF[x.dtype]
+        out = np.empty(x.shape[:-1] + (length,), real)
+        scale = _kernel_scale(_helper.fft_norm(norm), length, False, real)
+        plan_ = _r2c_plan(length, x.dtype)
+        _fft.c2r_rows(x.reshape(-1, half).view(real), out.reshape(-1, length), plan_, scale)
+        return out
     array = _helper.fft_input(x)
     norm = _helper.fft_norm(norm)
     workers = _helper.fft_workers(workers)
