@@ -8,24 +8,33 @@ import pytest
 import scipy.fft
 
 import fastgrad
+import fastgrad.dense
 import fastgrad.fourier
+import fastgrad.gradcheck
 import fastgrad.kernels
+import fastgrad.network
 import fastgrad.scipy_fft
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def _python_blocks(text: str) -> list[str]:
-    return re.findall(r"^```python\n(.*?)^```$", text, flags=re.S | re.M)
+def _python_blocks(text: str) -> list[tuple[bool, str]]:
+    """Every ```python block, with whether it runs here: a block right under an
+    ``<!-- illustrative: why -->`` comment (it needs a cluster, say) is only compiled."""
+    pattern = r"^(<!-- illustrative:[^\n]*-->\n)?```python\n(.*?)^```$"
+    return [(not mark, code) for mark, code in re.findall(pattern, text, flags=re.S | re.M)]
 
 
 @pytest.mark.parametrize("index", range(len(_python_blocks(README))))
 def test_readme_python_blocks_run(index):
-    block = _python_blocks(README)[index]
+    runs, block = _python_blocks(README)[index]
+    code = compile(block, f"README.md python block {index}", "exec")
+    if not runs:
+        return  # illustrative: compiling it checked its syntax
     namespace: dict = {}
     try:
-        exec(compile(block, f"README.md python block {index}", "exec"), namespace)
+        exec(code, namespace)
     finally:
         scipy.fft.set_global_backend("scipy")
 
@@ -44,7 +53,17 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_command():
     assert 'eval "$test_command"' in ci
 
 
-@pytest.mark.parametrize("module", [fastgrad.fourier, fastgrad.kernels, fastgrad.scipy_fft])
+DOCUMENTED_MODULES = [
+    fastgrad.fourier,
+    fastgrad.kernels,
+    fastgrad.scipy_fft,
+    fastgrad.dense,
+    fastgrad.network,
+    fastgrad.gradcheck,
+]
+
+
+@pytest.mark.parametrize("module", DOCUMENTED_MODULES, ids=lambda module: module.__name__)
 def test_docstring_examples_run(module):
     try:
         result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
