@@ -100,14 +100,15 @@ def _transform_1d(x, n, axis, norm, workers, plan, rechunk, kind: str):
     return _map_transform(x, block, {axis: out_length}, dtype, f"fastgrad-{kind}")
 
 
-def _transform_nd(x, s, axes, norm, workers, plan, rechunk, kind: str):
-    """fftn/ifftn: the same transform along each of ``axes`` (each a single chunk)."""
+def _transform_nd(x, s, axes, norm, workers, plan, rechunk, kind: str, name: str):
+    """fftn/ifftn (``kind``): the same transform along each of ``axes`` (each a single chunk);
+    ``name`` is the public function, for messages."""
     x = _helper.dask_fft_input(x)
     norm = _helper.fft_norm(norm)
     _helper.fft_workers(workers)
     _helper.fft_plan(plan)
     shape, axes = _helper.fft_shape_and_axes(x, s, axes)
-    x = _helper.whole_axes(x, axes, rechunk, f"fastgrad.dask.{kind}")
+    x = _helper.whole_axes(x, axes, rechunk, f"fastgrad.dask.{name}")
     if s is None:  # the lengths are now known (whole_axes refuses unknown chunk sizes)
         shape = [x.shape[axis] for axis in axes]
     block = functools.partial(
@@ -314,7 +315,7 @@ def fftn(
     --------
     fastgrad.fftn, scipy.fft.fftn, ifftn
     """
-    return _transform_nd(x, s, axes, norm, workers, plan, rechunk, "fftn")
+    return _transform_nd(x, s, axes, norm, workers, plan, rechunk, "fftn", "fftn")
 
 
 def ifftn(
@@ -336,7 +337,7 @@ def ifftn(
     --------
     fastgrad.ifftn, scipy.fft.ifftn, fftn
     """
-    return _transform_nd(x, s, axes, norm, workers, plan, rechunk, "ifftn")
+    return _transform_nd(x, s, axes, norm, workers, plan, rechunk, "ifftn", "ifftn")
 
 
 def fft2(
@@ -357,7 +358,7 @@ def fft2(
     --------
     fastgrad.fft2, scipy.fft.fft2, fftn
     """
-    return _transform_nd(x, s, axes, norm, workers, plan, rechunk, "fftn")
+    return _transform_nd(x, s, axes, norm, workers, plan, rechunk, "fftn", "fft2")
 
 
 def ifft2(
@@ -378,7 +379,7 @@ def ifft2(
     --------
     fastgrad.ifft2, scipy.fft.ifft2, ifftn
     """
-    return _transform_nd(x, s, axes, norm, workers, plan, rechunk, "ifftn")
+    return _transform_nd(x, s, axes, norm, workers, plan, rechunk, "ifftn", "ifft2")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -190,6 +190,8 @@ def test_transform_nd_names_every_split_axis(rng):
     with pytest.warns(fd.RechunkWarning, match=r"axis 1 \(2 chunks\), axis 2 \(2 chunks\)"):
         result = fd.fftn(x, axes=(1, 2))
     assert result.chunks == ((4,), (6,), (8,))
+    with pytest.warns(fd.RechunkWarning, match=r"^fastgrad\.dask\.ifft2: x is split .* axis 2"):
+        fd.ifft2(x.rechunk((4, 6, 4)))
 
 
 def test_transform_of_split_axis_refused_without_rechunk(rng):
