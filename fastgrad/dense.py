@@ -16,18 +16,6 @@ from fastgrad._kernels import dense as _dense
 __all__ = ["dense_forward", "dense_backward"]
 
 
-def _layer_arrays(x, weight, bias):
-    dtype = _helper.common_float_dtype(
-        _helper.real_array(x, "x"), _helper.real_array(weight, "weight"),
-        _helper.real_array(bias, "bias"),
-    )  # fmt: skip
-    x = _helper.dense_input(x, "x", dtype, 2)
-    weight = _helper.dense_input(weight, "weight", dtype, 2)
-    bias = _helper.dense_input(bias, "bias", dtype, 1)
-    _helper.dense_shapes(x, weight, bias)
-    return x, weight, bias, dtype
-
-
 def dense_forward(
     x: ArrayLike,
     weight: ArrayLike,
@@ -87,13 +75,14 @@ def dense_forward(
            [1.5]])
     """
     code = _helper.activation_code(activation)
-    x, weight, bias, dtype = _layer_arrays(x, weight, bias)
+    x, weight, bias, dtype = _helper.layer_inputs(x, weight, bias)
     shape = (x.shape[0], weight.shape[1])
     if out is None:
         out = np.empty(shape, dtype=dtype)
     else:
         _helper.output_buffer(out, "out", shape, dtype, (x, weight, bias))
-    _dense.dense_forward(x, weight, bias, code, out)
+    if _dense.dense_forward(x, weight, bias, code, out):  # NaN/Inf in z: which input, if any?
+        _helper.finite_inputs((x, "x"), (weight, "weight"), (bias, "bias"))
     return out
 
 
@@ -167,38 +156,33 @@ def dense_backward(
     (array([2., 2., 2.]), array([2.]))
     """
     code = _helper.activation_code(activation)
-    dtype = _helper.common_float_dtype(
-        *(_helper.real_array(v, n) for v, n in ((grad_out, "grad_out"), (x, "x"),
-          (weight, "weight"), (out, "out")))
-    )  # fmt: skip
     caller_grad_out = grad_out
-    grad_out = _helper.dense_input(grad_out, "grad_out", dtype, 2)
-    x = _helper.dense_input(x, "x", dtype, 2)
-    weight = _helper.dense_input(weight, "weight", dtype, 2)
-    out = _helper.dense_input(out, "out", dtype, 2)
+    grad_out, x, weight, out, dtype = _helper.layer_backward_inputs(grad_out, x, weight, out)
     n_samples, n_in = x.shape
     n_out = weight.shape[1]
-    if weight.shape[0] != n_in:
-        _helper.same_shape(weight, "weight", (n_in, n_out), "n_in = x.shape[1]")
-    _helper.same_shape(out, "out", (n_samples, n_out), "(n_samples, n_out) from x and weight")
-    _helper.same_shape(grad_out, "grad_out", (n_samples, n_out), "the shape of out")
-    # the kernel turns grad_out into delta in place: never write into the caller's array unless
-    # overwrite_grad_out allows it (identity leaves grad_out untouched)
-    if code != 0 and not overwrite_grad_out and np.may_share_memory(grad_out, caller_grad_out):
-        grad_out = grad_out.copy()
-    shapes = ((n_samples, n_in), (n_in, n_out), (n_out,))
+    # delta (dL/dz) goes into grad_out only when the caller allows it (or grad_out is already
+    # a converted copy); otherwise into a scratch buffer: the caller's array is never written
+    if overwrite_grad_out or grad_out is not caller_grad_out:
+        delta = grad_out
+    else:
+        delta = np.empty((n_samples, n_out), dtype=dtype)
     if out_grads is None:
-        grads = tuple(np.empty(shape, dtype=dtype) for shape in shapes)
+        grad_x = np.empty((n_samples, n_in), dtype=dtype)
+        grad_weight = np.empty((n_in, n_out), dtype=dtype)
+        grad_bias = np.empty(n_out, dtype=dtype)
     else:
         if not isinstance(out_grads, tuple | list) or len(out_grads) != 3:
             raise TypeError("out_grads must be a tuple (grad_x, grad_weight, grad_bias)")
-        names = ("out_grads[0]", "out_grads[1]", "out_grads[2]")
-        grads = tuple(
-            _helper.output_buffer(buf, name, shape, dtype, (grad_out, x, weight, out))
-            for buf, name, shape in zip(out_grads, names, shapes, strict=True)
+        inputs = (grad_out, x, weight, out)
+        grad_x = _helper.output_buffer(
+            out_grads[0], "out_grads[0]", (n_samples, n_in), dtype, inputs
         )
-    grad_x, grad_weight, grad_bias = grads
-    _dense.dense_backward_inplace(
-        grad_out, x, weight, out, code, grad_x, grad_weight, grad_bias, True
-    )
+        grad_weight = _helper.output_buffer(
+            out_grads[1], "out_grads[1]", (n_in, n_out), dtype, inputs
+        )
+        grad_bias = _helper.output_buffer(out_grads[2], "out_grads[2]", (n_out,), dtype, inputs)
+    if _dense.dense_backward(
+        grad_out, x, weight, out, code, delta, grad_x, grad_weight, grad_bias
+    ):  # NaN/Inf in an input, or an overflow
+        _helper.finite_inputs((grad_out, "grad_out"), (x, "x"), (weight, "weight"), (out, "out"))
     return grad_x, grad_weight, grad_bias

@@ -245,3 +245,70 @@ def test_backward_bad_input_names_the_argument(rng, arg, value, error, message):
     kwargs[arg] = value
     with pytest.raises(error, match=message):
         fastgrad.dense_backward(**kwargs)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("arg", ["x", "weight", "bias"])
+def test_forward_nonfinite_input_is_found_where_zeros_would_hide_it(arg, bad, dtype):
+    # the kernel detects NaN/Inf through z = x @ weight + bias: a zero partner must not hide it
+    x, weight, bias = np.zeros((3, 4), dtype), np.zeros((4, 2), dtype), np.zeros(2, dtype)
+    {"x": x, "weight": weight, "bias": bias}[arg][(0,) * (1 if arg == "bias" else 2)] = bad
+    for activation in ACTIVATIONS:
+        with pytest.raises(ValueError, match=f"{arg} must be finite"):
+            fastgrad.dense_forward(x, weight, bias, activation)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("arg", ["grad_out", "x", "weight", "out"])
+def test_backward_nonfinite_input_is_found_where_zeros_would_hide_it(arg, bad, dtype):
+    # relu with out = 0 zeroes delta, and delta = 0 multiplies the weight: neither hides NaN/Inf
+    arrays = {"grad_out": np.zeros((3, 2), dtype), "x": np.zeros((3, 4), dtype),
+              "weight": np.zeros((4, 2), dtype), "out": np.zeros((3, 2), dtype)}  # fmt: skip
+    arrays[arg][1, 1] = bad
+    saved = {k: v.copy() for k, v in arrays.items()}
+    for activation in ACTIVATIONS:
+        with pytest.raises(ValueError, match=f"{arg} must be finite"):
+            fastgrad.dense_backward(activation=activation, **arrays)
+    for key, value in arrays.items():  # nothing written into the inputs
+        np.testing.assert_array_equal(value, saved[key])
+
+
+def test_overflow_of_finite_inputs_is_not_an_error():
+    x = np.full((2, 3), 1e200)
+    weight = np.full((3, 2), 1e200)
+    out = fastgrad.dense_forward(x, weight, np.zeros(2), "sigmoid")
+    np.testing.assert_array_equal(out, np.ones((2, 2)))  # z = +Inf saturates, as in NumPy
+    grads = fastgrad.dense_backward(np.full((2, 2), 1e300), x, weight, np.full((2, 2), 0.5))
+    assert np.isinf(grads[0]).all()  # grad_x overflows; the inputs were finite
+
+
+def test_fast_path_and_general_path_agree(rng):
+    x, weight, bias = layer(rng, 5, 4, 3, np.float64)
+    fast = fastgrad.dense_forward(x, weight, bias, "tanh")
+    general = fastgrad.dense_forward(x.tolist(), np.asfortranarray(weight), bias[::-1][::-1])
+    general = np.tanh(general)
+    np.testing.assert_allclose(fast, general, rtol=1e-14)
+    grad_out = rng.standard_normal((5, 3))
+    for a, b in zip(
+        fastgrad.dense_backward(grad_out, x, weight, fast, "tanh"),
+        fastgrad.dense_backward(
+            grad_out.tolist(), x[:, ::-1][:, ::-1], weight.tolist(), fast, "tanh"
+        ),  # fmt: skip
+        strict=True,
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-14)
+
+
+def test_out_slices_of_one_buffer_are_checked_for_overlap(rng):
+    x, weight, bias = layer(rng, 4, 3, 2, np.float64)
+    buffer = np.empty(4 * 3 + 3 * 2)
+    grad_x, grad_weight = buffer[:12].reshape(4, 3), buffer[12:].reshape(3, 2)
+    out = fastgrad.dense_forward(x, weight, bias)
+    grads = fastgrad.dense_backward(np.ones((4, 2)), x, weight, out,
+                                    out_grads=(grad_x, grad_weight, np.empty(2)))  # fmt: skip
+    assert grads[0] is grad_x
+    with pytest.raises(ValueError, match=r"out_grads\[0\] must not share memory"):
+        fastgrad.dense_backward(grad_x[:, :2].copy(), x, weight, out,
+                                out_grads=(x, grad_weight, np.empty(2)))  # fmt: skip

@@ -27,6 +27,7 @@ import math
 import numpy as np
 
 from fastgrad._jit import kernel
+from fastgrad._kernels._pipeline import quiet_when_interpreted  # a plain decorator, no kernel
 
 # activation codes (the public names are mapped to these by fastgrad._helper)
 IDENTITY = 0
@@ -45,6 +46,11 @@ FIT_OK = 0
 FIT_NONFINITE_LOSS = 1
 FIT_NONFINITE_UPDATE = 2
 
+# FMA contraction for the activation polynomials: ``a*b + c`` may be computed with one rounding.
+# It changes no NaN/Inf behaviour (no "nnan"/"ninf" flags: LLVM still assumes nothing about
+# values), and it can only shrink the rounding error; the 2-ulp tests hold either way.
+_CONTRACT = {"contract"}
+
 # ln 2 split in two (fdlibm): _LN2_HI has trailing zero bits, so n * _LN2_HI is exact for |n| < 2^11
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
@@ -61,6 +67,28 @@ _TANH_SMALL = 0.55
 
 
 @kernel(inline="always")
+def _reduce(m):
+    """Cody-Waite reduction of ``m`` (clamped to 746): ``m = nf * ln 2 + r``, ``|r| <= ln(2)/2``."""
+    if m > 746.0:
+        m = 746.0
+    nf = np.floor(m * _LOG2E + 0.5)
+    r = (m - nf * _LN2_HI) - nf * _LN2_LO
+    return nf, r
+
+
+@kernel(inline="always")
+def _pow2_neg(nf):
+    """``2**-nf`` for an integral float ``0 <= nf <= 1077``, built from IEEE bits as a product of
+    two normal numbers (so results down to the subnormal range are exact); NaN gives 1."""
+    # NaN turns into an arbitrary integer here; the caller's polynomial is already NaN
+    n = np.int64(nf) if nf == nf else np.int64(0)
+    half = n >> 1
+    return np.int64((1023 - half) << 52).view(np.float64) * np.int64(
+        (1023 - (n - half)) << 52
+    ).view(np.float64)
+
+
+@kernel(inline="always")
 def _exp_neg_parts(m):
     """Split ``exp(-m)`` for ``m >= 0`` into ``s * (1 + em)``: ``s = 2**-n``, ``em = expm1(-r)``.
 
@@ -72,10 +100,7 @@ def _exp_neg_parts(m):
     subnormal range are correctly scaled. ``m`` is clamped to 746 (``exp(-746)`` rounds to 0);
     NaN propagates through ``em``.
     """
-    if m > 746.0:
-        m = 746.0
-    nf = np.floor(m * _LOG2E + 0.5)
-    r = (m - nf * _LN2_HI) - nf * _LN2_LO
+    nf, r = _reduce(m)
     t = -r
     p = 1.0 / 87178291200.0
     p = p * t + 1.0 / 6227020800.0
@@ -91,26 +116,51 @@ def _exp_neg_parts(m):
     p = p * t + 1.0 / 6.0
     p = p * t + 0.5
     em = t + t * t * p
-    # NaN turns into an arbitrary integer here; em is already NaN, so it does not matter
-    n = np.int64(nf) if nf == nf else np.int64(0)
-    half = n >> 1
-    s = np.int64((1023 - half) << 52).view(np.float64) * np.int64((1023 - (n - half)) << 52).view(
-        np.float64
-    )
-    return s, em
+    return _pow2_neg(nf), em
 
 
 @kernel(inline="always")
-def _sigmoid(v):
-    """Logistic function ``1 / (1 + exp(-v))`` in float64, within 2 ulp of NumPy's formula."""
-    s, em = _exp_neg_parts(abs(v))
+def _exp_neg_parts_single(m):
+    """:func:`_exp_neg_parts` for results rounded to float32: a degree-8 Taylor polynomial.
+
+    The truncation error, ``|r|^9 / 9! < 2.2e-10`` relative, is 270 times below float32's half
+    ulp (``2**-25``), so rounding the float64 result to float32 stays within 1 ulp of the
+    correctly rounded value, as with the full polynomial.
+    """
+    nf, r = _reduce(m)
+    t = -r
+    p = 1.0 / 40320.0
+    p = p * t + 1.0 / 5040.0
+    p = p * t + 1.0 / 720.0
+    p = p * t + 1.0 / 120.0
+    p = p * t + 1.0 / 24.0
+    p = p * t + 1.0 / 6.0
+    p = p * t + 0.5
+    em = t + t * t * p
+    return _pow2_neg(nf), em
+
+
+@kernel(inline="always")
+def _exp_neg(m, single):
+    """``exp(-m)`` for ``m >= 0`` as ``(s, em)`` (see :func:`_exp_neg_parts`); ``single`` (a
+    constant at every call site, so the branch folds away) selects the float32 polynomial."""
+    if single:
+        return _exp_neg_parts_single(m)
+    return _exp_neg_parts(m)
+
+
+@kernel(inline="always")
+def _sigmoid(v, single):
+    """Logistic function ``1 / (1 + exp(-v))`` in float64, within 2 ulp of NumPy's formula
+    (rounded to float32 when ``single``)."""
+    s, em = _exp_neg(abs(v), single)
     e = s + s * em  # exp(-|v|) in (0, 1]
     d = 1.0 + e
     return 1.0 / d if v >= 0.0 else e / d
 
 
 @kernel(inline="always")
-def _tanh(v):
+def _tanh(v, single):
     """Hyperbolic tangent in float64, within 2 ulp of ``numpy.tanh``.
 
     ``|v| <= 0.55``: ``v + v^3 g(v^2)`` with a fitted polynomial ``g``; otherwise
@@ -118,7 +168,7 @@ def _tanh(v):
     and one is selected.
     """
     a = abs(v)
-    s, em = _exp_neg_parts(2.0 * (400.0 if a > 400.0 else a))  # tanh(400) is 1; NaN stays NaN
+    s, em = _exp_neg(2.0 * (400.0 if a > 400.0 else a), single)  # tanh(400) is 1; NaN stays NaN
     e = s + s * em
     large = 1.0 - 2.0 * e / (1.0 + e)
     small_a = a if a <= 1.0 else 1.0  # keeps the unused branch finite (and quiet) for huge v
@@ -150,48 +200,66 @@ def _relu(v):
 # ---------------------------------------------------------------------------------------------
 
 
-@kernel
+@kernel(fastmath=_CONTRACT)
 def activate_inplace(values, bias, code):
-    """``values[i, j] = act(values[i, j] + bias[j])`` in place.
+    """``values[i, j] = act(values[i, j] + bias[j])`` in place; returns how many ``z`` are not
+    finite.
 
     In place on purpose: with one array read and written at the same index, LLVM vectorizes the
     loop; with two arrays that might alias it adds a runtime overlap check and runs the scalar
     loop whenever they are the same buffer. Element-wise activations are computed in float64
-    and rounded to the array's dtype. Softmax is per row, shifted by the row maximum:
+    and rounded to the array's dtype (float32 arrays use the shorter polynomial of
+    :func:`_exp_neg_parts_single`). Softmax is per row, shifted by the row maximum:
     ``exp(z_ij - max_k z_ik) / sum_k (...)``. NaN propagates; a softmax row holding +Inf or NaN
     becomes NaN.
+
+    The count of non-finite ``z = values + bias`` (NaN or +-Inf) lets callers detect NaN/Inf in
+    a layer's inputs without scanning them: every entry of ``x``, ``weight`` and ``bias``
+    reaches some ``z`` through a multiply-add, and NaN or Inf times anything (0 included) is
+    NaN or Inf. A non-zero count therefore means a non-finite input or an overflow of ``z``.
     """
     n_samples, n_out = values.shape
+    single = values.itemsize == 4  # a compile-time constant: the branches on it fold away
+    n_bad = 0
     if code == IDENTITY:
         for i in range(n_samples):
             for j in range(n_out):
-                values[i, j] = values[i, j] + bias[j]
+                v = values[i, j] + bias[j]
+                n_bad += 0 if abs(v) < np.inf else 1  # False for Inf and NaN
+                values[i, j] = v
     elif code == SIGMOID:
         for i in range(n_samples):
             for j in range(n_out):
-                values[i, j] = _sigmoid(np.float64(values[i, j] + bias[j]))
+                v = np.float64(values[i, j] + bias[j])
+                n_bad += 0 if abs(v) < np.inf else 1
+                values[i, j] = _sigmoid(v, single)
     elif code == TANH:
         for i in range(n_samples):
             for j in range(n_out):
-                values[i, j] = _tanh(np.float64(values[i, j] + bias[j]))
+                v = np.float64(values[i, j] + bias[j])
+                n_bad += 0 if abs(v) < np.inf else 1
+                values[i, j] = _tanh(v, single)
     elif code == RELU:
         for i in range(n_samples):
             for j in range(n_out):
-                values[i, j] = _relu(values[i, j] + bias[j])
+                v = values[i, j] + bias[j]
+                n_bad += 0 if abs(v) < np.inf else 1
+                values[i, j] = _relu(v)
     else:  # SOFTMAX
         for i in range(n_samples):
-            for j in range(n_out):
-                values[i, j] = values[i, j] + bias[j]
             top = -np.inf
             nan = False
             for j in range(n_out):
-                v = np.float64(values[i, j])
-                nan = nan or v != v
-                top = v if v > top else top
+                v = values[i, j] + bias[j]
+                n_bad += 0 if abs(v) < np.inf else 1
+                values[i, j] = v
+                v64 = np.float64(v)
+                nan = nan or v64 != v64
+                top = v64 if v64 > top else top
             if nan:
                 top = np.nan
             for j in range(n_out):  # branch-free: vectorizes
-                s, em = _exp_neg_parts(top - np.float64(values[i, j]))
+                s, em = _exp_neg(top - np.float64(values[i, j]), single)
                 values[i, j] = s + s * em
             total = 0.0
             for j in range(n_out):
@@ -199,11 +267,12 @@ def activate_inplace(values, bias, code):
             scale = 1.0 / total
             for j in range(n_out):
                 values[i, j] = values[i, j] * scale
+    return n_bad
 
 
 @kernel
-def activation_backward_inplace(grad, out, code):
-    """Turn ``grad`` = dL/d(out) into dL/dz in place, using only the forward output ``out``.
+def activation_backward(grad, out, code, delta):
+    """``delta`` = dL/dz from ``grad`` = dL/d(out), using only the forward output ``out``.
 
     .. math::
         \\text{sigmoid: } \\delta = g \\odot a (1 - a), \\quad
@@ -212,33 +281,70 @@ def activation_backward_inplace(grad, out, code):
 
         \\text{softmax (per row): } \\delta_j = a_j \\bigl(g_j - \\textstyle\\sum_k g_k a_k\\bigr).
 
+    ``delta`` may be ``grad`` itself (in place). Returns how many entries of ``grad`` and ``out``
+    are not finite (NaN or +-Inf): counted here, where both are read anyway, because relu's
+    ``[a > 0]`` would hide a NaN in ``grad``.
+
     The Jacobian of every activation is symmetric, so the same map pushes a forward-mode tangent
     (dz -> d(out)); :func:`network_jvp` relies on this.
     """
     n_samples, n_out = grad.shape
+    n_bad = 0
     if code == IDENTITY:
-        return
-    if code == SIGMOID:
         for i in range(n_samples):
             for j in range(n_out):
+                g = grad[i, j]
+                n_bad += (0 if abs(g) < np.inf else 1) + (0 if abs(out[i, j]) < np.inf else 1)
+                delta[i, j] = g
+    elif code == SIGMOID:
+        for i in range(n_samples):
+            for j in range(n_out):
+                g = grad[i, j]
                 a = out[i, j]
-                grad[i, j] = grad[i, j] * (a * (1 - a))
+                n_bad += (0 if abs(g) < np.inf else 1) + (0 if abs(a) < np.inf else 1)
+                delta[i, j] = g * (a * (1 - a))
     elif code == TANH:
         for i in range(n_samples):
             for j in range(n_out):
+                g = grad[i, j]
                 a = out[i, j]
-                grad[i, j] = grad[i, j] * (1 - a * a)
+                n_bad += (0 if abs(g) < np.inf else 1) + (0 if abs(a) < np.inf else 1)
+                delta[i, j] = g * (1 - a * a)
     elif code == RELU:
         for i in range(n_samples):
             for j in range(n_out):
-                grad[i, j] = grad[i, j] if out[i, j] > 0 else 0
+                g = grad[i, j]
+                a = out[i, j]
+                n_bad += (0 if abs(g) < np.inf else 1) + (0 if abs(a) < np.inf else 1)
+                delta[i, j] = g if a > 0 else 0
     else:  # SOFTMAX
         for i in range(n_samples):
             dot = 0.0
             for j in range(n_out):
-                dot += np.float64(grad[i, j]) * np.float64(out[i, j])
+                g = grad[i, j]
+                a = out[i, j]
+                n_bad += (0 if abs(g) < np.inf else 1) + (0 if abs(a) < np.inf else 1)
+                dot += np.float64(g) * np.float64(a)
             for j in range(n_out):
-                grad[i, j] = out[i, j] * (grad[i, j] - dot)
+                delta[i, j] = out[i, j] * (grad[i, j] - dot)
+    return n_bad
+
+
+@kernel
+def activation_backward_inplace(grad, out, code):
+    """:func:`activation_backward` with ``delta`` = ``grad``: turns dL/d(out) into dL/dz."""
+    return activation_backward(grad, out, code, grad)
+
+
+@kernel
+def count_nonfinite(values):
+    """How many entries of the 2-D array ``values`` are NaN or +-Inf."""
+    n_samples, n_cols = values.shape
+    n_bad = 0
+    for i in range(n_samples):
+        for j in range(n_cols):
+            n_bad += 0 if abs(values[i, j]) < np.inf else 1  # False for Inf and NaN
+    return n_bad
 
 
 # ---------------------------------------------------------------------------------------------
@@ -246,6 +352,7 @@ def activation_backward_inplace(grad, out, code):
 # ---------------------------------------------------------------------------------------------
 
 
+@quiet_when_interpreted
 @kernel
 def dense_forward(x, weight, bias, code, out):
     """Dense layer forward: ``out = act(x @ weight + bias)``.
@@ -255,9 +362,37 @@ def dense_forward(x, weight, bias, code, out):
     (row ``i`` of ``x`` is one example; Nielsen writes :math:`a = \\sigma(w a^{l-1} + b)` for a
     column vector, with ``w`` our ``weight.T``). The product goes to BLAS (``gemm``), the bias
     and activation are one fused pass over ``out``.
+
+    Returns the number of non-finite ``z`` (see :func:`activate_inplace`): zero unless an input
+    holds NaN/Inf or ``z`` overflowed.
     """
     np.dot(x, weight, out)
-    activate_inplace(out, bias, code)
+    return activate_inplace(out, bias, code)
+
+
+@quiet_when_interpreted
+@kernel
+def dense_backward(grad_out, x, weight, out, code, delta, grad_x, grad_weight, grad_bias):
+    """Dense layer backward into ``delta`` (dL/dz; may be ``grad_out`` itself) and the gradients.
+
+    The same equations as :func:`dense_backward_inplace`, for the public layer, in one call.
+    Returns the number of non-finite values found in ``grad_out``, ``out``, ``x`` and
+    ``grad_x``: ``grad_out`` and ``out`` are checked where they are read, ``x`` is scanned
+    (``n * n_in`` values, cheap beside the products) and ``weight`` is checked through
+    ``grad_x = delta @ weight.T``, in which every weight entry is multiplied into a whole column
+    (NaN or Inf times anything, 0 included, is not finite). Zero unless an input holds NaN/Inf
+    or ``grad_x`` overflowed.
+    """
+    n_bad = activation_backward(grad_out, out, code, delta) + count_nonfinite(x)
+    np.dot(x.T, delta, grad_weight)
+    n_samples, n_out = delta.shape
+    for j in range(n_out):
+        grad_bias[j] = 0
+    for i in range(n_samples):
+        for j in range(n_out):
+            grad_bias[j] += delta[i, j]
+    np.dot(delta, weight.T, grad_x)
+    return n_bad + count_nonfinite(grad_x)
 
 
 @kernel
