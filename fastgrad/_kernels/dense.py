@@ -806,25 +806,26 @@ def sgd_epoch(
         )
         if not math.isfinite(loss):
             return FIT_NONFINITE_LOSS, loss_sum, correct
-        # the candidate update goes into grads (no longer needed), then is copied over params
-        # only if every entry is finite: never a half-updated network
+        # check every updated value first (a read-only pass), then write exactly the values
+        # checked (the same expression): never a half-updated network, and one pass fewer than
+        # writing candidates into a buffer and copying them
         n_bad = 0
         if weight_decay == 0:
             for k in range(params.shape[0]):
-                new = params[k] - learning_rate * grads[k]
-                grads[k] = new
-                n_bad += 0 if abs(new) < np.inf else 1  # False for Inf and NaN
+                n_bad += 0 if abs(params[k] - learning_rate * grads[k]) < np.inf else 1
         else:
             for k in range(params.shape[0]):
-                new = params[k] - learning_rate * (
-                    grads[k] + weight_decay * decay_mask[k] * params[k]
-                )
-                grads[k] = new
-                n_bad += 0 if abs(new) < np.inf else 1
+                step = learning_rate * (grads[k] + weight_decay * decay_mask[k] * params[k])
+                n_bad += 0 if abs(params[k] - step) < np.inf else 1  # False for Inf and NaN
         if n_bad:
             return FIT_NONFINITE_UPDATE, loss_sum, correct
-        for k in range(params.shape[0]):
-            params[k] = grads[k]
+        if weight_decay == 0:
+            for k in range(params.shape[0]):
+                params[k] = params[k] - learning_rate * grads[k]
+        else:
+            for k in range(params.shape[0]):
+                step = learning_rate * (grads[k] + weight_decay * decay_mask[k] * params[k])
+                params[k] = params[k] - step
         loss_sum += loss * m
         out = batch_acts[n_acts - m * n_out :].reshape((m, n_out))
         correct += count_correct(out, yb)
