@@ -8,8 +8,11 @@
   (:class:`MLP`) whose exact gradient can be checked against finite differences.
 """
 
-# --- Fourier transforms ---
-from . import kernels, scipy_fft
+# One sorted import block; __all__ below groups the names by family. fastgrad.dask is not
+# imported here: it imports Dask, an optional extra.
+from . import datasets, kernels, scipy_fft
+from ._warmup import warmup
+from .dense import dense_backward, dense_forward
 from .fourier import (
     dft,
     fft,
@@ -31,15 +34,8 @@ from .fourier import (
     rfftfreq,
     rfftn,
 )
-
-# --- dense layers and networks ---
-from . import datasets
-from .dense import dense_backward, dense_forward
 from .gradcheck import GradientCheckError, check_gradient
 from .network import MLP
-
-# --- distributed (fastgrad.dask imports Dask; it is not imported here) ---
-from ._warmup import warmup
 
 __version__ = "0.1.0"
 
