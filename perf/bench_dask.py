@@ -85,7 +85,8 @@ def _placed(client, n_rows: int, chunk: int, make_block, columns: int, dtype, la
             label_block = client.submit(_labels, block, **where)
             futures.append(label_block)
             y_parts.append(da.from_delayed(label_block, (rows,), np.int64))
-    distributed.wait(futures)
+    with client.as_current():
+        distributed.wait(futures)
     x = da.concatenate(x_parts)
     return x, (da.concatenate(y_parts) if labels else None)
 
