@@ -85,10 +85,13 @@ def _placed(client, n_rows: int, chunk: int, make_block, columns: int, dtype, la
             label_block = client.submit(_labels, block, **where)
             futures.append(label_block)
             y_parts.append(da.from_delayed(label_block, (rows,), np.int64))
+    # persisted once, so that the timed computations do not rerun the concatenation's aliases
+    arrays = [da.concatenate(x_parts)] + ([da.concatenate(y_parts)] if labels else [])
     with client.as_current():
-        distributed.wait(futures)
-    x = da.concatenate(x_parts)
-    return x, (da.concatenate(y_parts) if labels else None)
+        arrays = client.persist(arrays)
+        distributed.wait(arrays)
+    del futures  # the persisted arrays hold the chunks now
+    return arrays[0], (arrays[1] if labels else None)
 
 
 def _labels(x_block):
