@@ -49,11 +49,14 @@ def _fresh_asm(dispatcher, args) -> str:
     return fresh.inspect_asm(fresh.signatures[0])
 
 
-def _stage_args(dtype, n=256):
-    m = 4
-    stride = n // 16
-    buffers = [np.zeros(n, dtype) for _ in range(4)]
-    return (*buffers, np.ones(6 * m, dtype), m, stride)
+def _stage_args(radix, *constants):
+    def make(dtype, n=1024):
+        m = 4
+        stride = n // (radix * m)
+        buffers = [np.zeros(n, dtype) for _ in range(4)]
+        return (*buffers, np.ones(2 * (radix - 1) * m, dtype), m, stride, *map(dtype, constants))
+
+    return make
 
 
 def _first_args(dtype, n=256):
@@ -73,7 +76,10 @@ def _last_args(dtype, n=256):
 #: name -> (argument maker, whether it multiplies by twiddles, i.e. must contain FMAs)
 BUTTERFLIES = {
     "_radix4_first": (_first_args, True),
-    "_radix4_stage": (_stage_args, True),
+    "_radix4_stage": (_stage_args(4), True),
+    "_radix3_stage": (_stage_args(3, 0.8, 0.5), True),
+    # _radix5_stage and _radix8_stage are not listed: LLVM does not vectorize them yet ("too
+    # many memory checks needed"), see their docstrings
     "_radix4_last": (_last_args, False),
 }
 

@@ -148,12 +148,13 @@ def dft_rows(x, out, roots):
 # over q (stride >= 4). The last stage has m = 1 (no twiddles); it is radix 2 when n/4 holds an
 # odd power of two, else radix 4 when n holds 4^2, and writes the interleaved output directly.
 #
-# Plan layout (one real array, see make_c2c_plan): entries 0..6 are the constants 1, -1,
-# sin(pi/3), cos(2pi/5), cos(4pi/5), sin(2pi/5), sin(4pi/5) in the working dtype, 7 the kind
-# (0: direct, 1: Bluestein), 8 the number of stages S, 9..9+S-1 the radices, then per stage
+# Plan layout (one real array, see make_c2c_plan): entries 0..7 are the constants 1, -1,
+# sin(pi/3), cos(2pi/5), cos(4pi/5), sin(2pi/5), sin(4pi/5), sqrt(1/2) in the working dtype,
+# 8 the kind
+# (0: direct, 1: Bluestein), 9 the number of stages S, 10..10+S-1 the radices, then per stage
 # 2(r-1) contiguous blocks of m values: Re w^p, Im w^p, Re w^2p, Im w^2p, ... (p < m).
 
-_HEADER = 9
+_HEADER = 10
 
 
 @kernel
@@ -189,24 +190,36 @@ def _is_direct(n):
 
 @kernel
 def _radices(n):
-    """The radix of each Stockham stage for a direct length n (empty for n = 1, 2, 4)."""
+    """The radix of each Stockham stage for a direct length n (empty for n = 1, 2, 4).
+
+    Radix 4 first (it reads the interleaved input), then the radix-5 and radix-3 stages, then
+    the powers of two: radix 8 in the middle for n >= 2^12 (fewer passes over memory), and a
+    last stage of radix 4 or 2 (or 5 or 3 when n has no more factors of two).
+    """
     fours, twos, threes, fives, rest = _smooth_part(n)
     if n <= 4:
         return np.empty(0, dtype=np.int64)
-    out = np.empty(fours + twos + threes + fives, dtype=np.int64)
-    out[0] = 4
-    fours -= 1
-    if twos == 1:
+    bits = 2 * fours + twos - 2  # factors of two left after the first stage
+    eights = 0
+    if bits == 0:
+        last = 5 if fives >= 1 else 3
+        fives -= last == 5
+        threes -= last == 3
+    elif n < 4096:
+        last = 2 if bits % 2 == 1 else 4
+    elif bits % 3 == 1:
         last = 2
-    elif fours >= 1:
+        eights = bits // 3
+    elif bits % 3 == 2:
         last = 4
-        fours -= 1
-    elif fives >= 1:
-        last = 5
-        fives -= 1
-    else:
-        last = 3
-        threes -= 1
+        eights = bits // 3
+    else:  # 3k bits: k - 1 eights, a four and a two
+        last = 2
+        eights = bits // 3 - 1
+    last_bits = 0 if bits == 0 else (1 if last == 2 else 2)
+    middle_fours = (bits - last_bits - 3 * eights) // 2
+    out = np.empty(2 + fives + threes + eights + middle_fours, dtype=np.int64)
+    out[0] = 4
     k = 1
     for _ in range(fives):
         out[k] = 5
@@ -214,7 +227,10 @@ def _radices(n):
     for _ in range(threes):
         out[k] = 3
         k += 1
-    for _ in range(fours):
+    for _ in range(eights):
+        out[k] = 8
+        k += 1
+    for _ in range(middle_fours):
         out[k] = 4
         k += 1
     out[k] = last
@@ -252,8 +268,9 @@ def _stockham_header(n, out):
     c, s = unit_root(2, 5)
     out[4] = c
     out[6] = s
-    out[7] = 0.0
-    out[8] = radices.shape[0]
+    out[7] = math.sqrt(0.5)
+    out[8] = 0.0
+    out[9] = radices.shape[0]
     offset = _HEADER
     for r in radices:
         out[offset] = r
@@ -561,6 +578,85 @@ def _radix5_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, c1, c2, s1, s2)
 
 
 @butterfly
+def _radix8_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, sqrt_half):
+    """A radix-8 stage (L = 8m, stride s), split to split: two 4-point DFTs of the even and
+    odd inputs, ``E = DFT_4(u_0, u_2, u_4, u_6)``, ``O = DFT_4(u_1, u_3, u_5, u_7)``, then
+
+    .. math:: y_k = E_k + \\omega_8^k O_k, \\quad y_{k+4} = E_k - \\omega_8^k O_k, \\quad
+        \\omega_8 = e^{-i\\pi/4} = \\sqrt{1/2}\\,(1 - i)
+
+    and the twiddles ``w^{kp}``. Used for the middle stages of long transforms: one pass over
+    memory instead of 1.5 radix-4 passes (7-17% faster from 2^16 up, measured). Each p runs
+    two loops over q, one writing ``y_0..y_3`` and one ``y_4..y_7`` (the 4-point DFTs are
+    computed twice, from cache). LLVM still does not vectorize it ("too many memory checks
+    needed": the sixteen slices of two arrays), nor :func:`_radix5_stage`; passing the streams
+    as separate noalias arguments vectorizes them, but costs more per call than it saves.
+    """
+    step = stride * m
+    for p in range(m):
+        i0 = stride * p
+        o0 = stride * 8 * p
+        u0r = src_re[i0 : i0 + stride]
+        u0i = src_im[i0 : i0 + stride]
+        u1r = src_re[i0 + step : i0 + step + stride]
+        u1i = src_im[i0 + step : i0 + step + stride]
+        u2r = src_re[i0 + 2 * step : i0 + 2 * step + stride]
+        u2i = src_im[i0 + 2 * step : i0 + 2 * step + stride]
+        u3r = src_re[i0 + 3 * step : i0 + 3 * step + stride]
+        u3i = src_im[i0 + 3 * step : i0 + 3 * step + stride]
+        u4r = src_re[i0 + 4 * step : i0 + 4 * step + stride]
+        u4i = src_im[i0 + 4 * step : i0 + 4 * step + stride]
+        u5r = src_re[i0 + 5 * step : i0 + 5 * step + stride]
+        u5i = src_im[i0 + 5 * step : i0 + 5 * step + stride]
+        u6r = src_re[i0 + 6 * step : i0 + 6 * step + stride]
+        u6i = src_im[i0 + 6 * step : i0 + 6 * step + stride]
+        u7r = src_re[i0 + 7 * step : i0 + 7 * step + stride]
+        u7i = src_im[i0 + 7 * step : i0 + 7 * step + stride]
+        for half in range(2):
+            # outputs k = 4*half + j, j < 4: y_k = E_j +- omega_8^j O_j (sign + for half 0)
+            ob = o0 + 4 * half * stride
+            y0r = dst_re[ob : ob + stride]
+            y0i = dst_im[ob : ob + stride]
+            y1r = dst_re[ob + stride : ob + 2 * stride]
+            y1i = dst_im[ob + stride : ob + 2 * stride]
+            y2r = dst_re[ob + 2 * stride : ob + 3 * stride]
+            y2i = dst_im[ob + 2 * stride : ob + 3 * stride]
+            y3r = dst_re[ob + 3 * stride : ob + 4 * stride]
+            y3i = dst_im[ob + 3 * stride : ob + 4 * stride]
+            # twiddle blocks: w^{kp} at tw[(2k-2)m + p] (re), tw[(2k-1)m + p] (im), k >= 1
+            k0 = 4 * half
+            w0r = tw[(2 * k0 - 2) * m + p] if half == 1 else sqrt_half / sqrt_half
+            w0i = tw[(2 * k0 - 1) * m + p] if half == 1 else sqrt_half - sqrt_half
+            w1r = tw[(2 * k0) * m + p]
+            w1i = tw[(2 * k0 + 1) * m + p]
+            w2r = tw[(2 * k0 + 2) * m + p]
+            w2i = tw[(2 * k0 + 3) * m + p]
+            w3r = tw[(2 * k0 + 4) * m + p]
+            w3i = tw[(2 * k0 + 5) * m + p]
+            sign = sqrt_half / sqrt_half if half == 0 else -(sqrt_half / sqrt_half)
+            for q in range(stride):
+                e0r, e0i, e1r, e1i, e2r, e2i, e3r, e3i = _dft4(
+                    u0r[q], u0i[q], u2r[q], u2i[q], u4r[q], u4i[q], u6r[q], u6i[q]
+                )
+                o0r, o0i, o1r, o1i, o2r, o2i, o3r, o3i = _dft4(
+                    u1r[q], u1i[q], u3r[q], u3i[q], u5r[q], u5i[q], u7r[q], u7i[q]
+                )
+                # omega_8^j O_j, times sign: j = 1: sqrt(1/2)(1 - i), 2: -i, 3: -sqrt(1/2)(1 + i)
+                v0r = sign * o0r
+                v0i = sign * o0i
+                v1r = sign * (sqrt_half * (o1r + o1i))
+                v1i = sign * (sqrt_half * (o1i - o1r))
+                v2r = sign * o2i
+                v2i = -sign * o2r
+                v3r = sign * (sqrt_half * (o3i - o3r))
+                v3i = -sign * (sqrt_half * (o3r + o3i))
+                y0r[q], y0i[q] = _twiddled(e0r + v0r, e0i + v0i, w0r, w0i)
+                y1r[q], y1i[q] = _twiddled(e1r + v1r, e1i + v1i, w1r, w1i)
+                y2r[q], y2i[q] = _twiddled(e2r + v2r, e2i + v2i, w2r, w2i)
+                y3r[q], y3i[q] = _twiddled(e3r + v3r, e3i + v3i, w3r, w3i)
+
+
+@butterfly
 def _interleave_out(src_re, src_im, yf, conj, scale):
     """``y = scale * (re + i conj im)`` into the interleaved output (after a radix-3/5 last
     stage)."""
@@ -620,7 +716,7 @@ def _stockham_row(xf, yf, plan, work, conj, scale):
         return
     one = plan[0]
     half = one / (one + one)
-    n_stages = int(plan[8])
+    n_stages = int(plan[9])
     offset = _HEADER + n_stages
     ra = work[0:n]
     ia = work[n : 2 * n]
@@ -643,6 +739,8 @@ def _stockham_row(xf, yf, plan, work, conj, scale):
             _radix2_last(src_re, src_im, yf, conj, scale)
         elif r == 4:
             _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
+        elif r == 8:
+            _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
         elif r == 5:
             _radix5_stage(
                 src_re, src_im, dst_re, dst_im, block, m, stride, plan[3], plan[4], plan[5], plan[6]
@@ -757,7 +855,7 @@ def _c2c_plan_float64(n):
     base = _stockham_header(m, np.empty(0))
     plan = np.empty(base + 2 * n + 2 * m, dtype=np.float64)
     _stockham_header(m, plan)
-    plan[7] = 1.0
+    plan[8] = 1.0
     chirp_re = plan[base : base + n]
     chirp_im = plan[base + n : base + 2 * n]
     two_n = 2 * n
@@ -806,7 +904,7 @@ def _c2c_work_length(n):
 @kernel
 def _c2c_row(xf, yf, plan, work, conj, scale):
     """Complex DFT of one interleaved row, any length, O(n log n); ``yf`` may be ``xf``."""
-    if plan[7] == 0:
+    if plan[8] == 0:
         _stockham_row(xf, yf, plan, work, conj, scale)
     else:
         _bluestein_row(xf, yf, plan, work, conj, scale)
