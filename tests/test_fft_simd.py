@@ -3,9 +3,10 @@
 A Numba or LLVM upgrade that silently stops vectorizing the butterflies (the noalias pipeline
 feature detection failing, a changed slice lowering, ...) would halve fastgrad's FFT speed
 without failing any correctness test; this test makes it fail loudly. Each butterfly is compiled
-afresh from its Python source with the options it was declared with (no disk cache: cached
-objects carry no assembly), for float64 and float32, and its assembly must contain packed
-(``...pd``/``...ps`` on ymm or zmm registers) arithmetic and packed FMAs.
+afresh from its Python source through ``_pipeline.butterfly`` (the noalias pipeline where
+available; no disk cache: cached objects carry no assembly), for float64 and float32, and its
+assembly must contain packed (``...pd``/``...ps`` on ymm or zmm registers) arithmetic and
+packed FMAs.
 """
 
 import platform
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 from fastgrad._kernels import fft as fft_kernels
+from fastgrad._kernels._pipeline import butterfly
 
 pytestmark = pytest.mark.skipif(
     numba.config.DISABLE_JIT, reason="NUMBA_DISABLE_JIT=1: nothing is compiled"
@@ -42,9 +44,7 @@ PACKED_FMA = re.compile(r"\bv(fmadd|fmsub|fnmadd|fnmsub)\w*p[sd]\s[^\n]*%[yz]mm"
 
 
 def _fresh_asm(dispatcher, args) -> str:
-    options = {**dispatcher.targetoptions}
-    options.pop("nopython", None)
-    fresh = numba.njit(**options)(dispatcher.py_func)
+    fresh = butterfly(dispatcher.py_func, cache=False)
     fresh(*args)
     return fresh.inspect_asm(fresh.signatures[0])
 
@@ -78,8 +78,8 @@ BUTTERFLIES = {
     "_radix4_first": (_first_args, True),
     "_radix4_stage": (_stage_args(4), True),
     "_radix3_stage": (_stage_args(3, 0.8, 0.5), True),
-    # _radix5_stage and _radix8_stage are not listed: LLVM does not vectorize them yet ("too
-    # many memory checks needed"), see their docstrings
+    "_radix5_stage": (_stage_args(5, 0.3, -0.8, 0.9, 0.6), True),
+    "_radix8_stage": (_stage_args(8, 0.7), True),
     "_radix4_last": (_last_args, False),
 }
 

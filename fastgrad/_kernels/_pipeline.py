@@ -68,11 +68,19 @@ else:
     SIMD_PATH = "plain" if NoAliasCompiler is None else "noalias"
 
 
-def butterfly(function):
-    """Compile a butterfly loop on the SIMD path when available, else as a plain kernel."""
+def butterfly(function, *, cache=True):
+    """Compile a butterfly loop on the SIMD path when available, else as a plain kernel.
+
+    ``cache=False`` compiles afresh (tests read the assembly, which cached code does not keep).
+    """
     if NoAliasCompiler is None:
-        return kernel(function)
-    options = {**KERNEL_OPTIONS, "fastmath": BUTTERFLY_FASTMATH, "pipeline_class": NoAliasCompiler}
+        return kernel(function, cache=cache)
+    options = {
+        **KERNEL_OPTIONS,
+        "cache": cache,
+        "fastmath": BUTTERFLY_FASTMATH,
+        "pipeline_class": NoAliasCompiler,
+    }
     return numba.njit(**options)(function)
 
 

@@ -514,34 +514,18 @@ def _radix5_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, c1, c2, s1, s2)
         y_0 = \\sum u_j, \\quad
         y_{1,4} = a + c_1 (b + e) + c_2 (c + d) \\mp i\\,(s_1 (b - e) + s_2 (c - d)), \\\\
         y_{2,3} = a + c_2 (b + e) + c_1 (c + d) \\mp i\\,(s_2 (b - e) - s_1 (c - d))
+
+    One slice per array and p, indexed ``q + j*step``: LLVM vectorizes this (with a slice per
+    input and output stream it gives up: "too many memory checks needed").
     """
+    step = stride * m
     for p in range(m):
         i0 = stride * p
-        i1 = stride * (p + m)
-        i2 = stride * (p + 2 * m)
-        i3 = stride * (p + 3 * m)
-        i4 = stride * (p + 4 * m)
-        o0 = stride * 5 * p
-        ar_ = src_re[i0 : i0 + stride]
-        ai_ = src_im[i0 : i0 + stride]
-        br_ = src_re[i1 : i1 + stride]
-        bi_ = src_im[i1 : i1 + stride]
-        cr_ = src_re[i2 : i2 + stride]
-        ci_ = src_im[i2 : i2 + stride]
-        dr_ = src_re[i3 : i3 + stride]
-        di_ = src_im[i3 : i3 + stride]
-        er_ = src_re[i4 : i4 + stride]
-        ei_ = src_im[i4 : i4 + stride]
-        y0r = dst_re[o0 : o0 + stride]
-        y0i = dst_im[o0 : o0 + stride]
-        y1r = dst_re[o0 + stride : o0 + 2 * stride]
-        y1i = dst_im[o0 + stride : o0 + 2 * stride]
-        y2r = dst_re[o0 + 2 * stride : o0 + 3 * stride]
-        y2i = dst_im[o0 + 2 * stride : o0 + 3 * stride]
-        y3r = dst_re[o0 + 3 * stride : o0 + 4 * stride]
-        y3i = dst_im[o0 + 3 * stride : o0 + 4 * stride]
-        y4r = dst_re[o0 + 4 * stride : o0 + 5 * stride]
-        y4i = dst_im[o0 + 4 * stride : o0 + 5 * stride]
+        o0 = 5 * stride * p
+        ur = src_re[i0 : i0 + 4 * step + stride]
+        ui = src_im[i0 : i0 + 4 * step + stride]
+        yr = dst_re[o0 : o0 + 5 * stride]
+        yi = dst_im[o0 : o0 + 5 * stride]
         w1r = tw[p]
         w1i = tw[m + p]
         w2r = tw[2 * m + p]
@@ -551,16 +535,16 @@ def _radix5_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, c1, c2, s1, s2)
         w4r = tw[6 * m + p]
         w4i = tw[7 * m + p]
         for q in range(stride):
-            ar = ar_[q]
-            ai = ai_[q]
-            s1r = br_[q] + er_[q]
-            s1i = bi_[q] + ei_[q]
-            d1r = br_[q] - er_[q]
-            d1i = bi_[q] - ei_[q]
-            s2r = cr_[q] + dr_[q]
-            s2i = ci_[q] + di_[q]
-            d2r = cr_[q] - dr_[q]
-            d2i = ci_[q] - di_[q]
+            ar = ur[q]
+            ai = ui[q]
+            s1r = ur[q + step] + ur[q + 4 * step]
+            s1i = ui[q + step] + ui[q + 4 * step]
+            d1r = ur[q + step] - ur[q + 4 * step]
+            d1i = ui[q + step] - ui[q + 4 * step]
+            s2r = ur[q + 2 * step] + ur[q + 3 * step]
+            s2i = ui[q + 2 * step] + ui[q + 3 * step]
+            d2r = ur[q + 2 * step] - ur[q + 3 * step]
+            d2i = ui[q + 2 * step] - ui[q + 3 * step]
             t1r = ar + c1 * s1r + c2 * s2r
             t1i = ai + c1 * s1i + c2 * s2i
             t2r = ar + c2 * s1r + c1 * s2r
@@ -569,12 +553,12 @@ def _radix5_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, c1, c2, s1, s2)
             u1i = s1 * d1i + s2 * d2i
             u2r = s2 * d1r - s1 * d2r
             u2i = s2 * d1i - s1 * d2i
-            y0r[q] = ar + s1r + s2r
-            y0i[q] = ai + s1i + s2i
-            y1r[q], y1i[q] = _twiddled(t1r + u1i, t1i - u1r, w1r, w1i)
-            y2r[q], y2i[q] = _twiddled(t2r + u2i, t2i - u2r, w2r, w2i)
-            y3r[q], y3i[q] = _twiddled(t2r - u2i, t2i + u2r, w3r, w3i)
-            y4r[q], y4i[q] = _twiddled(t1r - u1i, t1i + u1r, w4r, w4i)
+            yr[q] = ar + s1r + s2r
+            yi[q] = ai + s1i + s2i
+            yr[q + stride], yi[q + stride] = _twiddled(t1r + u1i, t1i - u1r, w1r, w1i)
+            yr[q + 2 * stride], yi[q + 2 * stride] = _twiddled(t2r + u2i, t2i - u2r, w2r, w2i)
+            yr[q + 3 * stride], yi[q + 3 * stride] = _twiddled(t2r - u2i, t2i + u2r, w3r, w3i)
+            yr[q + 4 * stride], yi[q + 4 * stride] = _twiddled(t1r - u1i, t1i + u1r, w4r, w4i)
 
 
 @butterfly
@@ -586,74 +570,66 @@ def _radix8_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, sqrt_half):
         \\omega_8 = e^{-i\\pi/4} = \\sqrt{1/2}\\,(1 - i)
 
     and the twiddles ``w^{kp}``. Used for the middle stages of long transforms: one pass over
-    memory instead of 1.5 radix-4 passes (7-17% faster from 2^16 up, measured). Each p runs
-    two loops over q, one writing ``y_0..y_3`` and one ``y_4..y_7`` (the 4-point DFTs are
-    computed twice, from cache). LLVM still does not vectorize it ("too many memory checks
-    needed": the sixteen slices of two arrays), nor :func:`_radix5_stage`; passing the streams
-    as separate noalias arguments vectorizes them, but costs more per call than it saves.
+    memory instead of 1.5 radix-4 passes. One slice per array and p, indexed ``q + j*step``,
+    as in :func:`_radix5_stage`, so that LLVM vectorizes it.
     """
     step = stride * m
     for p in range(m):
         i0 = stride * p
-        o0 = stride * 8 * p
-        u0r = src_re[i0 : i0 + stride]
-        u0i = src_im[i0 : i0 + stride]
-        u1r = src_re[i0 + step : i0 + step + stride]
-        u1i = src_im[i0 + step : i0 + step + stride]
-        u2r = src_re[i0 + 2 * step : i0 + 2 * step + stride]
-        u2i = src_im[i0 + 2 * step : i0 + 2 * step + stride]
-        u3r = src_re[i0 + 3 * step : i0 + 3 * step + stride]
-        u3i = src_im[i0 + 3 * step : i0 + 3 * step + stride]
-        u4r = src_re[i0 + 4 * step : i0 + 4 * step + stride]
-        u4i = src_im[i0 + 4 * step : i0 + 4 * step + stride]
-        u5r = src_re[i0 + 5 * step : i0 + 5 * step + stride]
-        u5i = src_im[i0 + 5 * step : i0 + 5 * step + stride]
-        u6r = src_re[i0 + 6 * step : i0 + 6 * step + stride]
-        u6i = src_im[i0 + 6 * step : i0 + 6 * step + stride]
-        u7r = src_re[i0 + 7 * step : i0 + 7 * step + stride]
-        u7i = src_im[i0 + 7 * step : i0 + 7 * step + stride]
-        for half in range(2):
-            # outputs k = 4*half + j, j < 4: y_k = E_j +- omega_8^j O_j (sign + for half 0)
-            ob = o0 + 4 * half * stride
-            y0r = dst_re[ob : ob + stride]
-            y0i = dst_im[ob : ob + stride]
-            y1r = dst_re[ob + stride : ob + 2 * stride]
-            y1i = dst_im[ob + stride : ob + 2 * stride]
-            y2r = dst_re[ob + 2 * stride : ob + 3 * stride]
-            y2i = dst_im[ob + 2 * stride : ob + 3 * stride]
-            y3r = dst_re[ob + 3 * stride : ob + 4 * stride]
-            y3i = dst_im[ob + 3 * stride : ob + 4 * stride]
-            # twiddle blocks: w^{kp} at tw[(2k-2)m + p] (re), tw[(2k-1)m + p] (im), k >= 1
-            k0 = 4 * half
-            w0r = tw[(2 * k0 - 2) * m + p] if half == 1 else sqrt_half / sqrt_half
-            w0i = tw[(2 * k0 - 1) * m + p] if half == 1 else sqrt_half - sqrt_half
-            w1r = tw[(2 * k0) * m + p]
-            w1i = tw[(2 * k0 + 1) * m + p]
-            w2r = tw[(2 * k0 + 2) * m + p]
-            w2i = tw[(2 * k0 + 3) * m + p]
-            w3r = tw[(2 * k0 + 4) * m + p]
-            w3i = tw[(2 * k0 + 5) * m + p]
-            sign = sqrt_half / sqrt_half if half == 0 else -(sqrt_half / sqrt_half)
-            for q in range(stride):
-                e0r, e0i, e1r, e1i, e2r, e2i, e3r, e3i = _dft4(
-                    u0r[q], u0i[q], u2r[q], u2i[q], u4r[q], u4i[q], u6r[q], u6i[q]
-                )
-                o0r, o0i, o1r, o1i, o2r, o2i, o3r, o3i = _dft4(
-                    u1r[q], u1i[q], u3r[q], u3i[q], u5r[q], u5i[q], u7r[q], u7i[q]
-                )
-                # omega_8^j O_j, times sign: j = 1: sqrt(1/2)(1 - i), 2: -i, 3: -sqrt(1/2)(1 + i)
-                v0r = sign * o0r
-                v0i = sign * o0i
-                v1r = sign * (sqrt_half * (o1r + o1i))
-                v1i = sign * (sqrt_half * (o1i - o1r))
-                v2r = sign * o2i
-                v2i = -sign * o2r
-                v3r = sign * (sqrt_half * (o3i - o3r))
-                v3i = -sign * (sqrt_half * (o3r + o3i))
-                y0r[q], y0i[q] = _twiddled(e0r + v0r, e0i + v0i, w0r, w0i)
-                y1r[q], y1i[q] = _twiddled(e1r + v1r, e1i + v1i, w1r, w1i)
-                y2r[q], y2i[q] = _twiddled(e2r + v2r, e2i + v2i, w2r, w2i)
-                y3r[q], y3i[q] = _twiddled(e3r + v3r, e3i + v3i, w3r, w3i)
+        o0 = 8 * stride * p
+        ur = src_re[i0 : i0 + 7 * step + stride]
+        ui = src_im[i0 : i0 + 7 * step + stride]
+        yr = dst_re[o0 : o0 + 8 * stride]
+        yi = dst_im[o0 : o0 + 8 * stride]
+        w1r = tw[p]
+        w1i = tw[m + p]
+        w2r = tw[2 * m + p]
+        w2i = tw[3 * m + p]
+        w3r = tw[4 * m + p]
+        w3i = tw[5 * m + p]
+        w4r = tw[6 * m + p]
+        w4i = tw[7 * m + p]
+        w5r = tw[8 * m + p]
+        w5i = tw[9 * m + p]
+        w6r = tw[10 * m + p]
+        w6i = tw[11 * m + p]
+        w7r = tw[12 * m + p]
+        w7i = tw[13 * m + p]
+        for q in range(stride):
+            e0r, e0i, e1r, e1i, e2r, e2i, e3r, e3i = _dft4(
+                ur[q],
+                ui[q],
+                ur[q + 2 * step],
+                ui[q + 2 * step],
+                ur[q + 4 * step],
+                ui[q + 4 * step],
+                ur[q + 6 * step],
+                ui[q + 6 * step],
+            )
+            o0r, o0i, o1r, o1i, o2r, o2i, o3r, o3i = _dft4(
+                ur[q + step],
+                ui[q + step],
+                ur[q + 3 * step],
+                ui[q + 3 * step],
+                ur[q + 5 * step],
+                ui[q + 5 * step],
+                ur[q + 7 * step],
+                ui[q + 7 * step],
+            )
+            # omega_8^k O_k: k = 1: sqrt(1/2)(1 - i), k = 2: -i, k = 3: -sqrt(1/2)(1 + i)
+            v1r = sqrt_half * (o1r + o1i)
+            v1i = sqrt_half * (o1i - o1r)
+            v3r = sqrt_half * (o3i - o3r)
+            v3i = -sqrt_half * (o3r + o3i)
+            yr[q] = e0r + o0r
+            yi[q] = e0i + o0i
+            yr[q + stride], yi[q + stride] = _twiddled(e1r + v1r, e1i + v1i, w1r, w1i)
+            yr[q + 2 * stride], yi[q + 2 * stride] = _twiddled(e2r + o2i, e2i - o2r, w2r, w2i)
+            yr[q + 3 * stride], yi[q + 3 * stride] = _twiddled(e3r + v3r, e3i + v3i, w3r, w3i)
+            yr[q + 4 * stride], yi[q + 4 * stride] = _twiddled(e0r - o0r, e0i - o0i, w4r, w4i)
+            yr[q + 5 * stride], yi[q + 5 * stride] = _twiddled(e1r - v1r, e1i - v1i, w5r, w5i)
+            yr[q + 6 * stride], yi[q + 6 * stride] = _twiddled(e2r - o2i, e2i + o2r, w6r, w6i)
+            yr[q + 7 * stride], yi[q + 7 * stride] = _twiddled(e3r - v3r, e3i - v3i, w7r, w7i)
 
 
 @butterfly
