@@ -120,40 +120,53 @@ def _start_cluster(n_workers: int):
     return cluster, client
 
 
-def _rounds(calls: dict, repeats: int) -> tuple[dict, dict]:
+def _rounds(calls: dict, repeats: int) -> tuple[dict, dict, dict]:
     """Each round times every call once, in order (after one untimed call each).
 
     ``calls[name]`` is ``(call, cpu_seconds)``: ``cpu_seconds()`` is the CPU time used so far by
-    the processes doing the work (this one, or the cluster's workers), read before and after
-    each call, outside the timed interval. CPU time / wall time is the number of cores the work
-    actually got: on a machine shared with other jobs, 2 workers may get far less than 2.
+    each process doing the work (this one, or each of the cluster's workers), read before and
+    after each call, outside the timed interval. Returns the wall times, the cores the work got
+    (all its CPU time / wall time: on a machine shared with other jobs, 2 workers may get far
+    less than 2 cores) and the CPU time of the busiest process (the work's critical path if
+    every process had a core of its own).
     """
     for call, _ in calls.values():
         call()
     times: dict[str, list[float]] = {name: [] for name in calls}
     cores: dict[str, list[float]] = {name: [] for name in calls}
+    busiest: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(repeats):
         for name, (call, cpu_seconds) in calls.items():
             cpu_before = cpu_seconds()
             start = time.perf_counter()
             call()
             wall = time.perf_counter() - start
+            cpu = [after - before for before, after in zip(cpu_before, cpu_seconds(), strict=True)]
             times[name].append(wall)
-            cores[name].append((cpu_seconds() - cpu_before) / wall)
-    return times, cores
+            cores[name].append(sum(cpu) / wall)
+            busiest[name].append(max(cpu))
+    return times, cores, busiest
 
 
-def _workers_cpu_seconds(client) -> float:
-    return sum(client.run(time.process_time).values())
+def _process_cpu_seconds() -> list[float]:
+    return [time.process_time()]
 
 
-def _chunks_per_worker(client) -> list[int]:
-    """How many persisted chunks each worker holds (the work is balanced if they are equal)."""
-    return sorted(len(keys) for keys in client.has_what().values())
+def _workers_cpu_seconds(client) -> list[float]:
+    used = client.run(time.process_time)
+    return [used[worker] for worker in sorted(used)]
+
+
+def _chunks_per_worker(client, x) -> list[int]:
+    """How many chunks of ``x`` each worker holds (the work is balanced if they are equal)."""
+    import collections
+
+    holders = collections.Counter(w for workers in client.who_has(x).values() for w in workers)
+    return sorted(holders.values())
 
 
 def _summarize(measured: tuple[dict, dict], placement: dict) -> dict:
-    times, cores = measured
+    times, cores, busiest = measured
 
     def summary(values):
         q25, _, q75 = statistics.quantiles(values, n=4, method="inclusive")
@@ -166,6 +179,10 @@ def _summarize(measured: tuple[dict, dict], placement: dict) -> dict:
         "scaling_1_to_2_workers": per_round("1 worker", "2 workers"),
         "overhead_1_worker": per_round("1 worker", "in-process"),
         "overhead_2_workers": per_round("2 workers", "in-process"),
+        # not a measured speedup: what the scaling would be with a free core per worker
+        "cpu_critical_path_scaling": [
+            a / b for a, b in zip(busiest["1 worker"], busiest["2 workers"], strict=True)
+        ],
     }
     return {
         "subject": None,
@@ -186,12 +203,12 @@ def _fft_case(sizes: dict, repeats: int, clusters) -> Case:
 
         shape, chunk = sizes["fft_shape"], sizes["fft_chunk"]
         local = _signal_block(0, shape[0], shape[1])
-        calls = {"in-process": (lambda: fastgrad.fft(local), time.process_time)}
+        calls = {"in-process": (lambda: fastgrad.fft(local), _process_cpu_seconds)}
         placement = {}
         for name, (_, client) in clusters.items():
             with client.as_current():
                 x, _ = _placed(client, shape[0], chunk, _signal_block, shape[1], "complex128")
-                placement[name] = _chunks_per_worker(client)
+                placement[name] = _chunks_per_worker(client, x)
 
                 def call(client=client, x=x):
                     with client.as_current():
@@ -218,12 +235,12 @@ def _gradient_case(sizes: dict, repeats: int, clusters) -> Case:
         net = fastgrad.MLP(SIZES, loss="softmax_cross_entropy", seed=0)
         x_local = _example_block(0, n, SIZES[0])
         y_local = _labels(x_local)
-        calls = {"in-process": (lambda: net.gradient(x_local, y_local), time.process_time)}
+        calls = {"in-process": (lambda: net.gradient(x_local, y_local), _process_cpu_seconds)}
         placement = {}
         for name, (_, client) in clusters.items():
             with client.as_current():
                 x, y = _placed(client, n, chunk, _example_block, SIZES[0], "float64", labels=True)
-                placement[name] = _chunks_per_worker(client)
+                placement[name] = _chunks_per_worker(client, x)
 
                 def call(client=client, x=x, y=y):
                     with client.as_current():
