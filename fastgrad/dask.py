@@ -17,9 +17,16 @@ cluster once a ``Client`` exists (local worker processes or many machines). Inst
   all the data up to float rounding. :func:`predict` and :func:`forward` map over the chunks.
 
 Workers get the network's architecture and parameters (a small picklable record, one copy per
-computation), never the ``MLP`` object itself; they import the kernels from fastgrad's modules.
+computation), never the ``MLP`` object itself; they import the kernels from fastgrad's modules,
+and each worker thread reuses one MLP per architecture (and its workspaces) between tasks.
 Run :func:`fastgrad.warmup` on every worker (``client.run(fastgrad.warmup)``) so that Numba's
 compilation, or its cache load, happens before the first task.
+
+Faults: every task is a pure function of its chunk and the parameters, so when a worker dies
+mid-computation Dask recomputes its tasks (and any lost chunks) elsewhere and the result is
+unchanged; a computation cancelled by ``client.restart()`` raises ``CancelledError``. A partial
+sum is never returned: the total is divided by the number of examples only once every chunk
+has been added.
 """
 
 from __future__ import annotations
