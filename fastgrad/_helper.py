@@ -197,6 +197,7 @@ _LOSSES = {"quadratic": 0, "cross_entropy": 1, "softmax_cross_entropy": 2}
 _FD_METHODS = ("central", "forward")
 _FLOAT32 = np.dtype(np.float32)
 _FLOAT64 = np.dtype(np.float64)
+_INT64 = np.dtype(np.int64)
 
 
 def activation_code(name, arg: str = "activation") -> int:
@@ -502,31 +503,85 @@ def random_generator(seed, name: str = "seed") -> np.random.Generator:
     return np.random.default_rng(as_int(seed, name))
 
 
-def targets(y, name: str, n_samples: int, n_out: int, dtype) -> tuple[np.ndarray, bool]:
-    """Targets as one-hot/target rows ``(n_samples, n_out)`` of ``dtype``, and whether they are
-    class labels (integer labels, or rows that are exactly one-hot).
+def network_input(x, name: str, n_in: int, dtype, scan: bool = True) -> np.ndarray:
+    """A non-empty, C-contiguous ``(n_samples, n_in)`` float array of ``dtype`` (an MLP's input);
+    finite unless ``scan`` is false (then the kernel detects NaN/Inf, see :func:`network_batch`)."""
+    if not _ready(x, dtype, 2):
+        x = dense_array(x, name, dtype, 2)
+    if x.shape[1] != n_in:
+        raise ValueError(
+            f"{name} must have {n_in} columns (the input layer width), got shape {x.shape}"
+        )
+    if scan:
+        finite(x, name)
+    return x
 
-    1-D integer ``y`` holds class labels in ``[0, n_out)``; 2-D ``y`` holds target rows.
+
+def network_batch(x, y, n_in: int, n_out: int, dtype) -> tuple:
+    """``(x, labels, rows)`` for the checked network kernels; exactly one of ``labels`` (int64
+    class labels) and ``rows`` (target rows of ``dtype``) is None.
+
+    The fast path, for an ``x`` and a ``y`` that are already what the kernels take (C-contiguous
+    ndarrays of ``dtype`` with the right shapes; labels of int64), checks attributes only and
+    leaves the scans to the kernel: it reports NaN/Inf in ``x`` (through the first layer's
+    ``z``) or in ``rows`` and labels out of range, and :func:`batch_status` then names the
+    argument. Anything else is converted and checked here, with the usual messages.
     """
+    if (
+        type(y) is np.ndarray
+        and _ready(x, dtype, 2)
+        and x.shape[1] == n_in
+        and y.flags.c_contiguous
+        and y.shape[0] == x.shape[0]
+    ):
+        if y.ndim == 1 and y.dtype is _INT64:
+            return x, y, None
+        if y.ndim == 2 and y.dtype is dtype and y.shape[1] == n_out:
+            return x, None, y
+    x = network_input(x, "x", n_in, dtype)
+    labels, rows = target_arrays(y, "y", x.shape[0], n_out, dtype)
+    return x, labels, rows
+
+
+def batch_status(status: int, x: np.ndarray, labels, rows) -> None:
+    """Raise for what a checked network kernel reported (its ``BATCH_*`` status), naming the
+    argument as the general path would (``x`` first). A non-finite first-layer ``z`` with a
+    finite ``x`` is an overflow inside the network: not an error, nothing is raised."""
+    from fastgrad._kernels import dense as kernels  # imported here: keeps this module light
+
+    finite(x, "x")
+    if status == kernels.BATCH_BAD_LABELS:
+        class_labels(labels, "y", x.shape[0], -1 if rows is None else rows.shape[1])
+    elif status == kernels.BATCH_BAD_Y:
+        finite(rows, "y")
+
+
+def class_labels(array: np.ndarray, name: str, n_samples: int, n_out: int) -> np.ndarray:
+    """Integer class labels ``(n_samples,)`` in ``[0, n_out)`` as a C-contiguous int64 array."""
+    if array.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} with one dimension must hold integer class labels, got dtype "
+            f"{array.dtype} (pass target rows as a 2-D array)"
+        )
+    if array.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} must have {n_samples} labels (one per row of x), got {array.shape[0]}"
+        )
+    if array.size and (array.min() < 0 or array.max() >= n_out):
+        raise ValueError(
+            f"{name} labels must be in [0, {n_out}) for {n_out} outputs, got "
+            f"min {array.min()} and max {array.max()}"
+        )
+    return np.ascontiguousarray(array, dtype=np.int64)
+
+
+def target_arrays(y, name: str, n_samples: int, n_out: int, dtype) -> tuple:
+    """``(labels, rows)``: 1-D integer ``y`` as checked int64 class labels in ``[0, n_out)``
+    (``rows`` None), or 2-D ``y`` as finite target rows ``(n_samples, n_out)`` of ``dtype``
+    (``labels`` None)."""
     array = real_array(y, name)
     if array.ndim == 1:
-        if array.dtype.kind not in "iu":
-            raise TypeError(
-                f"{name} with one dimension must hold integer class labels, got dtype "
-                f"{array.dtype} (pass target rows as a 2-D array)"
-            )
-        if array.shape[0] != n_samples:
-            raise ValueError(
-                f"{name} must have {n_samples} labels (one per row of x), got {array.shape[0]}"
-            )
-        if array.size and (array.min() < 0 or array.max() >= n_out):
-            raise ValueError(
-                f"{name} labels must be in [0, {n_out}) for {n_out} outputs, got "
-                f"min {array.min()} and max {array.max()}"
-            )
-        rows = np.zeros((n_samples, n_out), dtype=dtype)
-        rows[np.arange(n_samples), array] = 1
-        return rows, True
+        return class_labels(array, name, n_samples, n_out), None
     if array.ndim != 2:
         raise ValueError(
             f"{name} must be 1-D class labels or 2-D target rows, got shape {array.shape}"
@@ -537,6 +592,20 @@ def targets(y, name: str, n_samples: int, n_out: int, dtype) -> tuple[np.ndarray
         )
     rows = np.ascontiguousarray(array, dtype=dtype)
     finite(rows, name)
+    return None, rows
+
+
+def targets(y, name: str, n_samples: int, n_out: int, dtype) -> tuple[np.ndarray, bool]:
+    """Targets as one-hot/target rows ``(n_samples, n_out)`` of ``dtype``, and whether they are
+    class labels (integer labels, or rows that are exactly one-hot).
+
+    1-D integer ``y`` holds class labels in ``[0, n_out)``; 2-D ``y`` holds target rows.
+    """
+    labels, rows = target_arrays(y, name, n_samples, n_out, dtype)
+    if labels is not None:
+        rows = np.zeros((n_samples, n_out), dtype=dtype)
+        rows[np.arange(n_samples), labels] = 1
+        return rows, True
     one_hot = bool(np.all((rows == 0) | (rows == 1)) and np.all(rows.sum(axis=1) == 1))
     return rows, one_hot
 

@@ -23,6 +23,7 @@ __all__ = ["MLP"]
 
 _PROGRESS_AFTER_S = 2.0  # numerical_gradient reports progress when it will take longer than this
 _SAVE_FORMAT = 1
+_NO_LABELS = np.empty(0, dtype=np.int64)  # the checked kernels' labels when y holds target rows
 
 
 class MLP:
@@ -107,18 +108,22 @@ class MLP:
         self._params = np.empty(n_params, dtype=self._dtype)
         self._decay_mask = np.zeros(n_params, dtype=self._dtype)
         self._weight_views, self._bias_views = [], []
+        self._weight_slices, self._bias_slices = [], []  # (start, stop, shape) in the flat vector
         offset = 0
         for n_in, n_out in shapes:
             weight = self._params[offset : offset + n_in * n_out].reshape(n_in, n_out)
             self._decay_mask[offset : offset + n_in * n_out] = 1
+            self._weight_slices.append((offset, offset + n_in * n_out, (n_in, n_out)))
             offset += n_in * n_out
             bias = self._params[offset : offset + n_out]
+            self._bias_slices.append((offset, offset + n_out))
             offset += n_out
             weight[...] = rng.standard_normal((n_in, n_out)) / np.sqrt(n_in)
             bias[...] = rng.standard_normal(n_out)
             self._weight_views.append(weight)
             self._bias_views.append(bias)
         self._zero_bias = np.zeros(int(self._sizes.max()), dtype=self._dtype)
+        self._n_in, self._n_out = shapes[0][0], shapes[-1][1]
         self._workspaces: dict[int, SimpleNamespace] = {}
 
     # ------------------------------------------------------------------ attributes
@@ -186,14 +191,18 @@ class MLP:
 
     # ------------------------------------------------------------------ argument handling
 
-    def _inputs(self, x, name: str = "x") -> np.ndarray:
-        x = _helper.dense_input(x, name, self._dtype, 2)
-        if x.shape[1] != self._sizes[0]:
-            raise ValueError(
-                f"{name} must have {self._sizes[0]} columns (the input layer width), "
-                f"got shape {x.shape}"
-            )
-        return x
+    def _inputs(self, x, name: str = "x", scan: bool = True) -> np.ndarray:
+        return _helper.network_input(x, name, self._n_in, self._dtype, scan)
+
+    def _batch(self, x, y) -> tuple:
+        """``(x, labels, rows, workspace)`` for the checked kernels (see
+        :func:`fastgrad._helper.network_batch`): with class labels, ``rows`` is the workspace's
+        buffer that the kernel fills with one-hot rows; with target rows, ``labels`` is empty."""
+        x, labels, rows = _helper.network_batch(x, y, self._n_in, self._n_out, self._dtype)
+        workspace = self._workspace(x.shape[0])
+        if labels is None:
+            return x, _NO_LABELS, rows, workspace
+        return x, labels, workspace.rows, workspace
 
     def _targets(self, y, n_samples: int, name: str = "y") -> tuple[np.ndarray, bool]:
         return _helper.targets(y, name, n_samples, int(self._sizes[-1]), self._dtype)
@@ -218,14 +227,9 @@ class MLP:
         return flat
 
     def _unflatten(self, flat: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        weights, biases = [], []
-        offset = 0
-        for view_w, view_b in zip(self._weight_views, self._bias_views, strict=True):
-            weights.append(flat[offset : offset + view_w.size].reshape(view_w.shape))
-            offset += view_w.size
-            biases.append(flat[offset : offset + view_b.size])
-            offset += view_b.size
-        return weights, biases
+        """Views into ``flat`` shaped like ``(weights, biases)``."""
+        weights = [flat[start:stop].reshape(shape) for start, stop, shape in self._weight_slices]
+        return weights, [flat[start:stop] for start, stop in self._bias_slices]
 
     def _workspace(self, n_samples: int) -> SimpleNamespace:
         """Buffers for batches of ``n_samples`` rows, allocated once and reused."""
@@ -237,6 +241,7 @@ class MLP:
             workspace = SimpleNamespace(
                 acts=np.empty(n_samples * int(self._sizes[1:].sum()), dtype=self._dtype),
                 z_last=np.empty((n_samples, int(self._sizes[-1])), dtype=self._dtype),
+                rows=np.empty((n_samples, int(self._sizes[-1])), dtype=self._dtype),
                 work=np.empty(3 * n_samples * width, dtype=self._dtype),
                 grads=np.empty(self._params.size, dtype=self._dtype),
             )
@@ -269,12 +274,13 @@ class MLP:
         -------
         ndarray, shape (n_samples, sizes[-1]), of the network dtype
         """
-        x = self._inputs(x)
+        x = self._inputs(x, scan=False)
         workspace = self._workspace(x.shape[0])
-        _dense.network_forward(
+        if _dense.network_forward_checked(
             self._params, self._sizes, self._codes, x, workspace.acts, workspace.z_last,
             self._zero_bias,
-        )  # fmt: skip
+        ):  # fmt: skip
+            _helper.finite(x, "x")  # NaN/Inf in the first layer's z: from x, or an overflow
         return self._output(workspace, x.shape[0]).copy()
 
     def predict(self, x: ArrayLike) -> np.ndarray:
@@ -295,9 +301,14 @@ class MLP:
         The cross entropies are evaluated from the output pre-activation ``z`` and stay finite
         when ``a`` rounds to 0 or 1. Returned as a Python float (accumulated in float64).
         """
-        x = self._inputs(x)
-        rows, _ = self._targets(y, x.shape[0])
-        return self._loss_rows(x, rows)
+        x, labels, rows, workspace = self._batch(x, y)
+        status, loss = _dense.network_loss_checked(
+            self._params, self._sizes, self._codes, self._loss_code, x, labels, rows,
+            workspace.acts, workspace.z_last, self._zero_bias,
+        )  # fmt: skip
+        if status:
+            _helper.batch_status(status, x, labels, rows)
+        return float(loss)
 
     def gradient(self, x: ArrayLike, y: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The exact gradient of :meth:`loss` by backpropagation.
@@ -309,15 +320,24 @@ class MLP:
         -------
         grad_weights : list of ndarray, shaped like ``weights``
         grad_biases : list of ndarray, shaped like ``biases``
+            Views into one freshly allocated flat array (each layer's weight, then its bias).
+
+        Notes
+        -----
+        The whole call is one kernel call. For ``x`` and ``y`` that are already C-contiguous
+        arrays of the network's dtype (``y``: int64 labels or target rows), nothing else is done
+        in Python: the kernel turns labels into one-hot rows, checks their range, and detects
+        NaN/Inf in ``x`` through the first layer's ``z`` (every entry of ``x`` reaches it), so
+        ``x`` is scanned only when something is found.
         """
-        x = self._inputs(x)
-        rows, _ = self._targets(y, x.shape[0])
-        workspace = self._workspace(x.shape[0])
-        grads = np.empty_like(self._params)
-        _dense.network_gradient(
-            self._params, self._sizes, self._codes, self._loss_code, x, rows, workspace.acts,
-            workspace.z_last, self._zero_bias, grads, workspace.work,
+        x, labels, rows, workspace = self._batch(x, y)
+        grads = np.empty(self._params.size, dtype=self._dtype)
+        status = _dense.network_gradient_checked(
+            self._params, self._sizes, self._codes, self._loss_code, x, labels, rows,
+            workspace.acts, workspace.z_last, self._zero_bias, grads, workspace.work,
         )  # fmt: skip
+        if status:
+            _helper.batch_status(status, x, labels, rows)
         return self._unflatten(grads)
 
     def numerical_gradient(
@@ -386,15 +406,17 @@ class MLP:
         values = np.empty(indices.size, dtype=np.float64)
         args = (self._sizes, self._codes, self._loss_code, x, rows, workspace.acts,
                 workspace.z_last, self._zero_bias)  # fmt: skip
+        # C(w) once for eq. (46): P + 1 loss evaluations in all, however many calls below
+        base = 0.0 if central else float(_dense.network_loss(params, *args))
         # the first parameter alone, so that compilation does not distort the time estimate
-        _dense.finite_differences(params, *args, indices[:1], eps, central, values)
+        _dense.finite_differences(params, *args, indices[:1], eps, central, base, values)
         start = time.perf_counter()
         done = min(1, indices.size)
         chunk = 8
         shown = False
         while done < indices.size:
             part = indices[done : done + chunk]
-            _dense.finite_differences(params, *args, part, eps, central, values[done:])
+            _dense.finite_differences(params, *args, part, eps, central, base, values[done:])
             done += part.size
             elapsed = time.perf_counter() - start
             rate = elapsed / (done - 1)
@@ -502,7 +524,9 @@ class MLP:
         Raises
         ------
         TypeError, ValueError
-            Bad arguments; nothing is changed.
+            Bad arguments; nothing is changed. (``x`` is not scanned for NaN/Inf beforehand:
+            the epoch kernel finds them in the first epoch, through the first layer's ``z``,
+            and the parameters are then restored to their values before the call.)
         FloatingPointError
             The loss or a parameter update became NaN/Inf. Training stops; the parameters are
             those before the offending mini-batch, and the exception's ``history`` attribute
@@ -515,8 +539,14 @@ class MLP:
         :math:`\\frac{\\eta}{m} \\sum_x \\nabla C_x`). An epoch is one call into a compiled
         kernel that gathers each mini-batch into preallocated buffers: no allocation per step.
         """
-        x = self._inputs(x)
-        rows, is_class = self._targets(y, x.shape[0])
+        x = self._inputs(x, scan=False)  # NaN/Inf are found by the epoch kernel (FIT_BAD_X)
+        labels, rows = _helper.target_arrays(y, "y", x.shape[0], self._n_out, self._dtype)
+        if labels is None:
+            labels = _NO_LABELS
+            is_class = bool(np.all((rows == 0) | (rows == 1)) and np.all(rows.sum(axis=1) == 1))
+        else:
+            rows = np.empty((0, self._n_out), dtype=self._dtype)
+            is_class = True
         epochs = _helper.positive_int(epochs, "epochs")
         batch_size = _helper.positive_int(batch_size, "batch_size")
         learning_rate = _helper.positive_float(learning_rate, "learning_rate")
@@ -533,8 +563,9 @@ class MLP:
         batch = min(batch_size, n_samples)
         workspace = self._workspace(batch)
         x_batch = np.empty(batch * x.shape[1], dtype=self._dtype)
-        y_batch = np.empty(batch * rows.shape[1], dtype=self._dtype)
+        y_batch = np.empty(batch * self._n_out, dtype=self._dtype)
         scalar = self._dtype.type
+        start_params = self._params.copy()  # restored if a row of x turns out to hold NaN/Inf
         history: dict[str, list[float]] = {"loss": []}
         if is_class:
             history["accuracy"] = []
@@ -546,11 +577,14 @@ class MLP:
             start = time.perf_counter()
             order = rng.permutation(n_samples).astype(np.int64)
             status, loss_sum, correct = _dense.sgd_epoch(
-                self._params, self._sizes, self._codes, self._loss_code, x, rows, order,
+                self._params, self._sizes, self._codes, self._loss_code, x, labels, rows, order,
                 batch, scalar(learning_rate), scalar(weight_decay), self._decay_mask,
                 x_batch, y_batch, workspace.acts, workspace.z_last.reshape(-1),
                 self._zero_bias, workspace.grads, workspace.work,
             )  # fmt: skip
+            if status == _dense.FIT_BAD_X:
+                self._params[...] = start_params  # bad input changes nothing
+                _helper.finite(x, "x")
             if status != _dense.FIT_OK:
                 what = "loss" if status == _dense.FIT_NONFINITE_LOSS else "parameter update"
                 error = FloatingPointError(

@@ -331,3 +331,113 @@ def test_other_method_arguments_are_checked(rng):
         net.jvp(x, y, ([np.ones((3, 4)), np.ones(2)], [np.ones(4), np.ones(2)]))
     with pytest.raises(ValueError, match="forward|x must"):
         net.forward(np.ones((2, 5)))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(("loss", "output"), LOSSES)
+def test_fast_and_general_paths_agree(rng, loss, output, dtype):
+    """Ready arrays (C-contiguous, the network's dtype, int64 labels) take the attribute-only
+    path; lists, other dtypes and strided views take the converting one: same results."""
+    net = fastgrad.MLP([5, 4, 3], "tanh", output, loss, dtype=dtype, seed=rng)
+    x = rng.standard_normal((7, 5)).astype(dtype)
+    labels = rng.integers(0, 3, 7)
+    rows = np.eye(3, dtype=dtype)[labels]
+    fast = [flat(net.gradient(x, labels)), flat(net.gradient(x, rows))]
+    general = [
+        flat(net.gradient(x.tolist(), labels.astype(np.int32))),
+        flat(net.gradient(np.asfortranarray(x), labels.tolist())),
+        flat(net.gradient(x, rows.astype(np.float16 if dtype == np.float32 else np.float32))),
+        flat(net.gradient(np.repeat(x, 2, axis=0)[::2], np.repeat(labels, 2)[::2])),
+    ]
+    for result in fast + general:
+        assert result.shape == (net.n_params,)
+        np.testing.assert_array_equal(result, fast[0])
+    losses = [net.loss(x, labels), net.loss(x, rows), net.loss(x.tolist(), labels.astype(np.uint8))]
+    assert losses[0] == losses[1] == losses[2]
+    np.testing.assert_array_equal(net.forward(x), net.forward(x.tolist()))
+    grad_w, grad_b = net.gradient(x, labels)
+    assert [g.dtype for g in grad_w + grad_b] == [dtype] * 4
+    assert grad_w[0].base is grad_b[1].base  # views into one fresh flat array
+    assert net.gradient(x, labels)[0][0].base is not grad_w[0].base
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_fast_path_detects_nonfinite_and_bad_labels(rng, dtype, bad):
+    net = fastgrad.MLP([4, 6, 3], "relu", loss="softmax_cross_entropy", dtype=dtype, seed=rng)
+    x = rng.standard_normal((5, 4)).astype(dtype)
+    labels = rng.integers(0, 3, 5)
+    rows = np.eye(3, dtype=dtype)[labels]
+    net.weights[0][2] = 0  # a zero weight row cannot hide NaN/Inf in that column of x
+    x_bad = x.copy()
+    x_bad[3, 2] = bad
+    y_bad = rows.copy()
+    y_bad[1, 0] = bad
+    for method in (net.gradient, net.loss):
+        with pytest.raises(ValueError, match="x must be finite"):
+            method(x_bad, labels)
+        with pytest.raises(ValueError, match="x must be finite"):
+            method(x_bad, rows)
+        with pytest.raises(ValueError, match="y must be finite"):
+            method(x, y_bad)
+        for wrong in (3, -1):
+            labels_bad = labels.copy()
+            labels_bad[4] = wrong
+            with pytest.raises(ValueError, match=r"y labels must be in \[0, 3\)"):
+                method(x, labels_bad)
+            with pytest.raises(ValueError, match="x must be finite"):  # x is named first
+                method(x_bad, labels_bad)
+    with pytest.raises(ValueError, match="x must be finite"):
+        net.forward(x_bad)
+
+
+def test_overflow_inside_the_network_is_not_an_error(rng):
+    net = fastgrad.MLP([3, 4, 2], "identity", loss="quadratic", seed=rng)
+    net.weights = [np.ones((3, 4)), np.ones((4, 2))]
+    x = np.full((2, 3), 1e308)  # finite, but x @ weight overflows
+    with np.errstate(all="ignore"):
+        grad_w, _ = net.gradient(x, np.array([0, 1]))
+        out = net.forward(x)
+    assert not np.isfinite(grad_w[1]).all()
+    assert not np.isfinite(out).all()
+
+
+def test_fit_finds_nan_in_a_late_row_and_restores_the_parameters(rng):
+    net = fastgrad.MLP([4, 5, 3], seed=rng)
+    x = rng.standard_normal((50, 4))
+    y = rng.integers(0, 3, 50)
+    x[37, 1] = np.nan
+    before = [p.copy() for p in net.weights + net.biases]
+    with pytest.raises(ValueError, match="x must be finite"):
+        net.fit(x, y, epochs=3, batch_size=4, learning_rate=0.5, seed=0, progress=False)
+    for p, q in zip(before, net.weights + net.biases, strict=True):
+        np.testing.assert_array_equal(p, q)
+
+
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_fit_equals_gradient_steps(rng, dtype, weight_decay):
+    """The epoch kernel (one-hot from labels, bound-checked one-pass update) takes the same
+    steps as MLP.gradient over the same batches."""
+    net = fastgrad.MLP([6, 5, 3], "sigmoid", loss="cross_entropy", dtype=dtype, seed=rng)
+    twin = fastgrad.MLP([6, 5, 3], "sigmoid", loss="cross_entropy", dtype=dtype, seed=0)
+    twin.weights, twin.biases = net.weights, net.biases
+    x = rng.standard_normal((23, 6)).astype(dtype)
+    y = rng.integers(0, 3, 23)
+    history = net.fit(x, y, epochs=2, batch_size=5, learning_rate=0.7,
+                      weight_decay=weight_decay, seed=3, progress=False)  # fmt: skip
+    order_rng = np.random.default_rng(3)
+    lr, wd = dtype(0.7), dtype(weight_decay)
+    for _ in range(2):
+        order = order_rng.permutation(23)
+        for start in range(0, 23, 5):
+            batch = order[start : start + 5]
+            grad_w, grad_b = twin.gradient(x[batch], y[batch])
+            twin.weights = [
+                w - lr * (g + wd * w) for w, g in zip(twin.weights, grad_w, strict=True)
+            ]
+            twin.biases = [b - lr * g for b, g in zip(twin.biases, grad_b, strict=True)]
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    for ours, theirs in zip(net.weights + net.biases, twin.weights + twin.biases, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=rtol)
+    assert len(history["loss"]) == 2 and len(history["accuracy"]) == 2

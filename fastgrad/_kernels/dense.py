@@ -45,6 +45,7 @@ SOFTMAX_CROSS_ENTROPY = 2
 FIT_OK = 0
 FIT_NONFINITE_LOSS = 1
 FIT_NONFINITE_UPDATE = 2
+FIT_BAD_X = 3  # NaN/Inf in a row of x (found when a batch's first-layer z is not finite)
 
 # FMA contraction for the activation polynomials: ``a*b + c`` may be computed with one rounding.
 # It changes no NaN/Inf behaviour (no "nnan"/"ninf" flags: LLVM still assumes nothing about
@@ -412,17 +413,27 @@ def dense_backward_inplace(grad_out, x, weight, out, code, grad_x, grad_weight, 
     These are Nielsen's (BP1)-(BP4) summed over the mini-batch, in batch-major form. Two BLAS
     products (one when ``need_x`` is false, as for a network's first layer) and one pass for the
     column sums; nothing from the forward pass is recomputed.
+
+    Returns :math:`\\max |\\delta|` (Inf if a ``delta`` is NaN or Inf), taken in the column-sum
+    pass: with the largest input it bounds every entry of ``grad_weight`` (see
+    :func:`sgd_epoch`).
     """
     activation_backward_inplace(grad_out, out, code)
     np.dot(x.T, grad_out, grad_weight)
     n_samples, n_out = grad_out.shape
     for j in range(n_out):
         grad_bias[j] = 0
+    delta_max = 0.0
     for i in range(n_samples):
         for j in range(n_out):
-            grad_bias[j] += grad_out[i, j]
+            d = grad_out[i, j]
+            grad_bias[j] += d
+            size = np.float64(abs(d))
+            delta_max = size if size > delta_max else delta_max
+            delta_max = delta_max if size < np.inf else np.inf  # NaN and Inf give Inf
     if need_x:
         np.dot(grad_out, weight.T, grad_x)
+    return delta_max
 
 
 # ---------------------------------------------------------------------------------------------
@@ -525,11 +536,12 @@ def _layer_params(params, offset, n_in, n_out):
 @kernel
 def _output_layer_forward(layer_in, weight, bias, code, z_last, zero_bias, out):
     """The last layer keeps its pre-activation: ``z_last = layer_in @ weight + bias``,
-    ``out = act(z_last)``."""
+    ``out = act(z_last)``; returns the number of non-finite ``z_last``."""
     np.dot(layer_in, weight, z_last)
-    activate_inplace(z_last, bias, IDENTITY)
+    n_bad = activate_inplace(z_last, bias, IDENTITY)
     out[...] = z_last
     activate_inplace(out, zero_bias[: out.shape[1]], code)
+    return n_bad
 
 
 @kernel
@@ -539,28 +551,54 @@ def network_forward(params, sizes, codes, x, acts, z_last, zero_bias):
     Layer ``l`` output is ``acts[off_l : off_l + n * sizes[l + 1]]`` viewed as
     ``(n, sizes[l + 1])``. The last layer's pre-activation is kept in ``z_last`` for the loss.
     ``zero_bias`` is a buffer of zeros at least ``sizes[-1]`` long.
+
+    Returns the number of non-finite ``z`` of the first layer: with finite parameters, zero
+    unless ``x`` holds NaN/Inf (every entry of ``x`` reaches a row of ``z`` through a
+    multiply-add, see :func:`activate_inplace`) or ``z`` overflowed. Callers scan ``x`` only
+    when it is not zero.
     """
     n_samples = x.shape[0]
     n_layers = sizes.shape[0] - 1
     layer_in = x
     p_off = 0
     a_off = 0
+    n_bad = 0
     for layer in range(n_layers):
         n_in = sizes[layer]
         n_out = sizes[layer + 1]
         weight, bias = _layer_params(params, p_off, n_in, n_out)
         out = acts[a_off : a_off + n_samples * n_out].reshape((n_samples, n_out))
         if layer < n_layers - 1:
-            dense_forward(layer_in, weight, bias, codes[layer], out)
+            count = dense_forward(layer_in, weight, bias, codes[layer], out)
         else:
-            _output_layer_forward(layer_in, weight, bias, codes[layer], z_last, zero_bias, out)
+            count = _output_layer_forward(
+                layer_in, weight, bias, codes[layer], z_last, zero_bias, out
+            )
+        if layer == 0:
+            n_bad = count
         layer_in = out
         p_off += n_in * n_out + n_out
         a_off += n_samples * n_out
+    return n_bad
 
 
 @kernel
-def network_backward(params, sizes, codes, x, acts, delta_last, grads, scratch_a, scratch_b):
+def _max_abs(values):
+    """Largest ``|v|`` of the 2-D array ``values`` in float64; Inf if any entry is NaN or Inf."""
+    n_rows, n_cols = values.shape
+    top = 0.0
+    for i in range(n_rows):
+        for j in range(n_cols):
+            size = np.float64(abs(values[i, j]))
+            top = size if size > top else top
+            top = top if size < np.inf else np.inf
+    return top
+
+
+@kernel
+def network_backward(
+    params, sizes, codes, x, acts, delta_last, grads, scratch_a, scratch_b, need_bound
+):
     """Backward pass (backprop) from ``delta_last`` = dL/dz of the output layer.
 
     Fills the flat ``grads`` (laid out like ``params``). Layer by layer, from the last:
@@ -568,6 +606,11 @@ def network_backward(params, sizes, codes, x, acts, delta_last, grads, scratch_a
     previous layer's activation derivative, is that layer's delta (Nielsen's BP2). The first
     layer skips dL/dx. ``scratch_a``/``scratch_b`` each hold ``n * max(sizes)`` values;
     ``delta_last`` is overwritten.
+
+    With ``need_bound``, returns a bound on every ``|grads[k]|``: for each layer
+    :math:`|\\partial L / \\partial W_{jk}| = |\\sum_i a_{ij} \\delta_{ik}|
+    \\le n \\max|a| \\max|\\delta|` and :math:`|\\partial L / \\partial b_k| \\le n \\max|\\delta|`
+    (Inf if an activation, input or delta is NaN or Inf); otherwise returns 0.
     """
     n_samples = x.shape[0]
     n_layers = sizes.shape[0] - 1
@@ -576,6 +619,7 @@ def network_backward(params, sizes, codes, x, acts, delta_last, grads, scratch_a
     use_a = True
     p_end = params.shape[0]  # walk the flat buffers from their ends
     a_end = acts.shape[0]
+    bound = 0.0
     for layer in range(n_layers - 1, -1, -1):
         n_in = sizes[layer]
         n_out = sizes[layer + 1]
@@ -590,14 +634,19 @@ def network_backward(params, sizes, codes, x, acts, delta_last, grads, scratch_a
             layer_in = x
         scratch = scratch_a if use_a else scratch_b
         grad_x = scratch[: n_samples * n_in].reshape((n_samples, n_in))
-        dense_backward_inplace(
+        delta_max = dense_backward_inplace(
             grad, layer_in, weight, out, code, grad_x, grad_weight, grad_bias, layer > 0
         )
+        if need_bound:
+            layer_bound = n_samples * delta_max * max(_max_abs(layer_in), 1.0)
+            bound = layer_bound if layer_bound > bound else bound
+            bound = bound if layer_bound < np.inf else np.inf  # NaN too
         grad = grad_x
         code = codes[layer - 1] if layer > 0 else IDENTITY
         use_a = not use_a
         p_end = p_off
         a_end = a_off
+    return bound
 
 
 @kernel
@@ -612,23 +661,116 @@ def network_loss(params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias)
 
 
 @kernel
-def network_gradient(params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias, grads, work):
-    """Mean loss and its exact gradient (one forward and one backward pass) into ``grads``.
-
-    ``work`` is flat scratch of ``3 * n * max(sizes)`` values; ``acts`` holds exactly the
-    activations of this batch (``n * sum(sizes[1:])`` values).
-    """
-    network_forward(params, sizes, codes, x, acts, z_last, zero_bias)
+def _network_gradient_parts(
+    params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias, grads, work, need_bound
+):
+    """:func:`network_gradient` returning ``(loss, n_bad, bound)``: ``n_bad`` as
+    :func:`network_forward`, ``bound`` as :func:`network_backward`."""
+    n_bad = network_forward(params, sizes, codes, x, acts, z_last, zero_bias)
     n_out = sizes[sizes.shape[0] - 1]
     n_samples = x.shape[0]
     out = acts[acts.shape[0] - n_samples * n_out :].reshape((n_samples, n_out))
     width = work.shape[0] // 3
     delta = work[: n_samples * n_out].reshape((n_samples, n_out))
     loss = loss_and_delta(z_last, out, y, loss_code, codes[codes.shape[0] - 1], delta)
-    network_backward(
-        params, sizes, codes, x, acts, delta, grads, work[width : 2 * width], work[2 * width :]
+    bound = network_backward(
+        params, sizes, codes, x, acts, delta, grads, work[width : 2 * width], work[2 * width :],
+        need_bound,
+    )  # fmt: skip
+    return loss, n_bad, bound
+
+
+@kernel
+def network_gradient(params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias, grads, work):
+    """Mean loss and its exact gradient (one forward and one backward pass) into ``grads``.
+
+    ``work`` is flat scratch of ``3 * n * max(sizes)`` values; ``acts`` holds exactly the
+    activations of this batch (``n * sum(sizes[1:])`` values).
+    """
+    loss, _, _ = _network_gradient_parts(
+        params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias, grads, work, False
     )
     return loss
+
+
+# status codes of the checked entry points (network_loss_checked, network_gradient_checked)
+BATCH_OK = 0
+BATCH_BAD_LABELS = 1  # a class label outside [0, n_out)
+BATCH_BAD_Y = 2  # a target row holds NaN or Inf
+BATCH_BAD_Z = 3  # a first-layer z is not finite: NaN/Inf in x, or an overflow
+
+
+@kernel
+def labels_to_rows(labels, rows):
+    """One-hot ``rows (n_samples, n_out)`` from integer ``labels``; returns how many labels are
+    outside ``[0, n_out)`` (their rows stay zero)."""
+    n_samples, n_out = rows.shape
+    n_bad = 0
+    for i in range(n_samples):
+        for j in range(n_out):
+            rows[i, j] = 0
+        label = labels[i]
+        if label >= 0 and label < n_out:
+            rows[i, label] = 1
+        else:
+            n_bad += 1
+    return n_bad
+
+
+@kernel
+def _batch_targets(labels, rows):
+    """Targets of a checked call: ``labels`` (int64) turned into one-hot ``rows`` when there are
+    any, else ``rows`` (given by the caller) scanned for NaN/Inf. Returns a status code."""
+    if labels.shape[0] > 0:
+        return BATCH_BAD_LABELS if labels_to_rows(labels, rows) else BATCH_OK
+    return BATCH_BAD_Y if count_nonfinite(rows) else BATCH_OK
+
+
+@quiet_when_interpreted
+@kernel
+def network_forward_checked(params, sizes, codes, x, acts, z_last, zero_bias):
+    """:func:`network_forward` for an ``x`` that has not been scanned (quiet when interpreted);
+    returns the first layer's non-finite ``z`` count, for the caller to scan ``x`` when it is
+    not zero."""
+    return network_forward(params, sizes, codes, x, acts, z_last, zero_bias)
+
+
+@quiet_when_interpreted
+@kernel
+def network_loss_checked(params, sizes, codes, loss_code, x, labels, rows, acts, z_last, zero_bias):
+    """:func:`network_loss` for a batch that has not been scanned: returns ``(status, loss)``.
+
+    ``labels`` (int64, one per row of ``x``) are written into ``rows`` as one-hot rows; an empty
+    ``labels`` means ``rows`` are the targets. ``status`` is ``BATCH_BAD_LABELS`` or
+    ``BATCH_BAD_Y`` (nothing computed), ``BATCH_BAD_Z`` (computed; the caller scans ``x`` to
+    tell NaN/Inf in it from an overflow) or ``BATCH_OK``. This replaces a Python scan of
+    ``x`` (the first layer's ``z`` sees every entry of ``x``) and the one-hot conversion.
+    """
+    status = _batch_targets(labels, rows)
+    if status != BATCH_OK:
+        return status, np.nan
+    n_bad = network_forward(params, sizes, codes, x, acts, z_last, zero_bias)
+    n_out = sizes[sizes.shape[0] - 1]
+    n_samples = x.shape[0]
+    out = acts[acts.shape[0] - n_samples * n_out :].reshape((n_samples, n_out))
+    loss = loss_value(z_last, out, rows, loss_code)
+    return (BATCH_BAD_Z if n_bad else BATCH_OK), loss
+
+
+@quiet_when_interpreted
+@kernel
+def network_gradient_checked(
+    params, sizes, codes, loss_code, x, labels, rows, acts, z_last, zero_bias, grads, work
+):
+    """:func:`network_gradient` for a batch that has not been scanned: returns a status code,
+    as :func:`network_loss_checked` (the whole public ``MLP.gradient`` in one call)."""
+    status = _batch_targets(labels, rows)
+    if status != BATCH_OK:
+        return status
+    _, n_bad, _ = _network_gradient_parts(
+        params, sizes, codes, loss_code, x, rows, acts, z_last, zero_bias, grads, work, False
+    )
+    return BATCH_BAD_Z if n_bad else BATCH_OK
 
 
 @kernel
@@ -690,7 +832,7 @@ def network_jvp(params, tangent, sizes, codes, loss_code, x, y, acts, z_last, ze
 
 @kernel
 def finite_differences(
-    params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias, indices, eps, central, out
+    params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias, indices, eps, central, base, out
 ):
     """Finite-difference partial derivatives of the mean loss for ``params[indices]``.
 
@@ -701,13 +843,11 @@ def finite_differences(
         \\qquad
         \\text{central: } \\frac{C(w + \\epsilon e_j) - C(w - \\epsilon e_j)}{2 \\epsilon}
 
-    One forward pass per parameter (two for central), plus one for :math:`C(w)`. The divisor is
-    the step actually taken in floating point, ``(w + eps) - w``. ``params`` is modified one
-    entry at a time and restored bit for bit.
+    One forward pass per parameter (two for central); forward differences take :math:`C(w)` as
+    ``base``, computed once by the caller (P + 1 evaluations in all, however the parameters are
+    split between calls). The divisor is the step actually taken in floating point,
+    ``(w + eps) - w``. ``params`` is modified one entry at a time and restored bit for bit.
     """
-    base = 0.0
-    if not central:
-        base = network_loss(params, sizes, codes, loss_code, x, y, acts, z_last, zero_bias)
     for k in range(indices.shape[0]):
         j = indices[k]
         old = params[j]
@@ -749,6 +889,7 @@ def sgd_epoch(
     codes,
     loss_code,
     x_all,
+    labels_all,
     y_all,
     order,
     batch_size,
@@ -765,24 +906,45 @@ def sgd_epoch(
 ):
     """One epoch of mini-batch SGD over ``x_all[order]``; returns ``(status, loss_sum, correct)``.
 
-    For each mini-batch of ``m <= batch_size`` rows: gather the rows, forward, loss, backward,
+    For each mini-batch of ``m <= batch_size`` rows: gather the rows (targets as one-hot rows
+    from ``labels_all`` when it is not empty, else rows of ``y_all``), forward, loss, backward,
     then
 
     .. math:: \\theta \\leftarrow \\theta - \\eta (\\nabla_\\theta C + \\lambda\\, \\mathrm{mask}
               \\odot \\theta)
 
     where ``C`` is the batch-mean cost (Nielsen's :math:`\\frac{\\eta}{m} \\sum_x \\nabla C_x`) and
-    ``decay_mask`` is 1 on weights, 0 on biases. The update is applied only if the batch loss and
-    every updated parameter are finite; otherwise the epoch stops at once with status
-    ``FIT_NONFINITE_LOSS`` or ``FIT_NONFINITE_UPDATE`` and ``params`` hold the values before that
-    batch. ``loss_sum`` is the sum over processed rows of the per-example cost (before each
-    update), ``correct`` the number of rows whose argmax matched. Nothing is allocated per batch
-    (the row gather copies into ``x_batch``/``y_batch``).
+    ``decay_mask`` is 1 on weights, 0 on biases. ``loss_sum`` is the sum over processed rows of
+    the per-example cost (before each update), ``correct`` the number of rows whose argmax
+    matched. Nothing is allocated per batch (the gather copies into ``x_batch``/``y_batch``).
+
+    The parameters are never left half-updated. The loss is checked first (status
+    ``FIT_NONFINITE_LOSS``). Then, instead of a read-only pass over every updated value before
+    the writing pass, a bound proves the update finite: every ``|grads[k]|`` is at most the
+    bound of :func:`network_backward` (from ``max |a|`` and ``max |delta|`` of each layer, read
+    where they are computed) and every ``|params[k]|`` at most ``p_max``, a running bound (exact
+    at the start of the epoch, raised by each step's bound). While
+    ``p_max + eta (bound + lambda p_max)`` stays far below the dtype's largest value
+    (1e300 or 1e30), no updated value can overflow and the update is written in one pass; else
+    (NaN/Inf in a delta, or huge values) the slow exact path checks every updated value first
+    and stops with ``FIT_NONFINITE_UPDATE``, ``params`` as before that batch, if one is not
+    finite.
+
+    ``x_all`` is not scanned beforehand: a batch whose first-layer ``z`` is not finite has its
+    rows scanned, and NaN/Inf there stops the epoch before that batch's update with status
+    ``FIT_BAD_X`` (the caller restores the parameters it had before the call).
     """
     n_total = order.shape[0]
     n_in = x_all.shape[1]
-    n_out = y_all.shape[1]
+    n_out = sizes[sizes.shape[0] - 1]
     n_layers = sizes.shape[0] - 1
+    single = params.itemsize == 4  # a compile-time constant
+    limit = 1e30 if single else 1e300
+    with_labels = labels_all.shape[0] > 0
+    p_max = 0.0
+    for k in range(params.shape[0]):
+        size = np.float64(abs(params[k]))
+        p_max = size if size > p_max else p_max
     loss_sum = 0.0
     correct = 0
     start = 0
@@ -792,40 +954,66 @@ def sgd_epoch(
             row = order[start + r]
             for c in range(n_in):
                 x_batch[r * n_in + c] = x_all[row, c]
-            for c in range(n_out):
-                y_batch[r * n_out + c] = y_all[row, c]
         xb = x_batch[: m * n_in].reshape((m, n_in))
         yb = y_batch[: m * n_out].reshape((m, n_out))
+        if with_labels:  # validated by the caller: in [0, n_out)
+            for r in range(m):
+                for c in range(n_out):
+                    yb[r, c] = 0
+                yb[r, labels_all[order[start + r]]] = 1
+        else:
+            for r in range(m):
+                row = order[start + r]
+                for c in range(n_out):
+                    yb[r, c] = y_all[row, c]
         n_acts = 0
         for layer in range(n_layers):
             n_acts += m * sizes[layer + 1]
         batch_acts = acts[:n_acts]
         batch_z = z_last[: m * n_out].reshape((m, n_out))
-        loss = network_gradient(
-            params, sizes, codes, loss_code, xb, yb, batch_acts, batch_z, zero_bias, grads, work
-        )
+        loss, n_bad, bound = _network_gradient_parts(
+            params, sizes, codes, loss_code, xb, yb, batch_acts, batch_z, zero_bias, grads, work,
+            True,
+        )  # fmt: skip
+        if n_bad and count_nonfinite(xb):
+            return FIT_BAD_X, loss_sum, correct
         if not math.isfinite(loss):
             return FIT_NONFINITE_LOSS, loss_sum, correct
-        # check every updated value first (a read-only pass), then write exactly the values
-        # checked (the same expression): never a half-updated network, and one pass fewer than
-        # writing candidates into a buffer and copying them
-        n_bad = 0
-        if weight_decay == 0:
-            for k in range(params.shape[0]):
-                n_bad += 0 if abs(params[k] - learning_rate * grads[k]) < np.inf else 1
+        step_max = np.float64(learning_rate) * (bound + np.float64(weight_decay) * p_max) * 1.001
+        if p_max + step_max < limit:  # False for NaN/Inf: every updated value is finite
+            if weight_decay == 0:
+                for k in range(params.shape[0]):
+                    params[k] = params[k] - learning_rate * grads[k]
+            else:
+                for k in range(params.shape[0]):
+                    step = learning_rate * (grads[k] + weight_decay * decay_mask[k] * params[k])
+                    params[k] = params[k] - step
+            p_max += step_max
         else:
-            for k in range(params.shape[0]):
-                step = learning_rate * (grads[k] + weight_decay * decay_mask[k] * params[k])
-                n_bad += 0 if abs(params[k] - step) < np.inf else 1  # False for Inf and NaN
-        if n_bad:
-            return FIT_NONFINITE_UPDATE, loss_sum, correct
-        if weight_decay == 0:
-            for k in range(params.shape[0]):
-                params[k] = params[k] - learning_rate * grads[k]
-        else:
-            for k in range(params.shape[0]):
-                step = learning_rate * (grads[k] + weight_decay * decay_mask[k] * params[k])
-                params[k] = params[k] - step
+            # check every updated value first (a read-only pass), then write exactly the values
+            # checked (the same expression)
+            n_bad = 0
+            if weight_decay == 0:
+                for k in range(params.shape[0]):
+                    n_bad += 0 if abs(params[k] - learning_rate * grads[k]) < np.inf else 1
+            else:
+                for k in range(params.shape[0]):
+                    step = learning_rate * (grads[k] + weight_decay * decay_mask[k] * params[k])
+                    n_bad += 0 if abs(params[k] - step) < np.inf else 1  # False for Inf and NaN
+            if n_bad:
+                return FIT_NONFINITE_UPDATE, loss_sum, correct
+            p_max = 0.0
+            if weight_decay == 0:
+                for k in range(params.shape[0]):
+                    params[k] = params[k] - learning_rate * grads[k]
+                    size = np.float64(abs(params[k]))
+                    p_max = size if size > p_max else p_max
+            else:
+                for k in range(params.shape[0]):
+                    step = learning_rate * (grads[k] + weight_decay * decay_mask[k] * params[k])
+                    params[k] = params[k] - step
+                    size = np.float64(abs(params[k]))
+                    p_max = size if size > p_max else p_max
         loss_sum += loss * m
         out = batch_acts[n_acts - m * n_out :].reshape((m, n_out))
         correct += count_correct(out, yb)
