@@ -33,6 +33,7 @@ import numpy.typing as npt
 
 from . import _helper
 from ._kernels import fft as _fft
+from ._kernels import fft_plan as _fft_plan
 
 __all__ = [
     "fft",
@@ -84,11 +85,17 @@ def _remember(cache: dict, key, value):
     return value
 
 
-def _c2c_plan(n: int, dtype: np.dtype) -> np.ndarray:
-    plan = _c2c_plans.get((n, dtype))
-    if plan is None:
-        plan = _remember(_c2c_plans, (n, dtype), _fft.make_c2c_plan(n, np.empty(0, dtype)))
-    return plan
+def _c2c_plan(n: int, dtype: np.dtype):
+    """``(kernel, plan)`` for complex transforms of length n: powers of two get their own
+    kernel, whose first compilation leaves out the radix-3/5 and Bluestein code."""
+    entry = _c2c_plans.get((n, dtype))
+    if entry is None:
+        if n & (n - 1) == 0:
+            entry = (_fft.pow2_rows, _fft_plan.pow2_plan(n, dtype))
+        else:
+            entry = (_fft.c2c_rows, _fft.make_c2c_plan(n, np.empty(0, dtype)))
+        _remember(_c2c_plans, (n, dtype), entry)
+    return entry
 
 
 def _r2c_plan(n: int, dtype: np.dtype) -> np.ndarray:
@@ -227,11 +234,12 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
         real = _REAL_OF[x.dtype]
         scale = _kernel_scale(_helper.fft_norm(norm), length, forward, real)
         out = x if overwrite_x and x.flags.writeable else np.empty_like(x)
-        _fft.c2c_rows(
+        kernel, plan_ = _c2c_plan(length, x.dtype)
+        kernel(
             x.reshape(-1, length).view(real),
             out.reshape(-1, length).view(real),
             forward,
-            _c2c_plan(length, x.dtype),
+            plan_,
             scale,
         )
         return out
@@ -251,8 +259,8 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
         out = _output_buffer(rows, array, overwrite_x)
         real = _REAL_OF[dtype]
         scale = _kernel_scale(norm, length, forward, real)
-        plan_ = _c2c_plan(length, dtype)
-        _run_rows(_fft.c2c_rows, rows.view(real), out.view(real), workers, forward, plan_, scale)
+        kernel, plan_ = _c2c_plan(length, dtype)
+        _run_rows(kernel, rows.view(real), out.view(real), workers, forward, plan_, scale)
     return _unrows(out, batch_shape, axis)
 
 

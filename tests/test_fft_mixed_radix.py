@@ -55,3 +55,14 @@ def test_real_transforms_of_mixed_lengths_match_scipy(n, dtype, rng):
     spectrum = fastgrad.rfft(x)
     assert_fft_close(spectrum, scipy.fft.rfft(x), n)
     assert_fft_close(fastgrad.irfft(spectrum, n), scipy.fft.irfft(scipy.fft.rfft(x), n), n)
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("n", [1, 2, 4, 8, 16, 32, 1024, 2**13, 2**16])
+def test_numpy_pow2_plan_equals_the_compiled_one(n, dtype):
+    from fastgrad._kernels import fft_plan
+
+    ours = fft_plan.pow2_plan(n, dtype)
+    compiled = fft_kernels.make_pow2_plan(n, np.empty(0, dtype))
+    assert ours.dtype == compiled.dtype
+    np.testing.assert_array_equal(ours, compiled)

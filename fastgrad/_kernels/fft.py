@@ -46,7 +46,9 @@ __all__ = [
     "c2r_rows",
     "dft_rows",
     "make_c2c_plan",
+    "make_pow2_plan",
     "make_r2c_plan",
+    "pow2_rows",
     "r2c_rows",
     "unit_roots",
     "fft_1d",
@@ -671,6 +673,52 @@ def _pow2_small(xf, yf, conj, scale):
 
 
 @kernel
+def _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan):
+    """A radix-5 or radix-3 stage (the constants are read from the plan header)."""
+    if r == 5:
+        _radix5_stage(
+            src_re, src_im, dst_re, dst_im, block, m, stride, plan[3], plan[4], plan[5], plan[6]
+        )
+    else:
+        one = plan[0]
+        _radix3_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[2], one / (one + one))
+
+
+@kernel
+def _even_stage(r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale):
+    """A radix-8, 4 or 2 stage; the last one writes the interleaved output ``yf``."""
+    if last and r == 4:
+        _radix4_last(src_re, src_im, yf, conj, scale)
+    elif last:
+        _radix2_last(src_re, src_im, yf, conj, scale)
+    elif r == 4:
+        _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
+    else:
+        _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
+
+
+@kernel
+def _first_stage(xf, plan, work, conj):
+    """Run the first (radix-4) stage into ``work``'s first split buffer; return the number of
+    stages and the plan offset of the second stage's twiddles."""
+    n = xf.shape[0] // 2
+    n_stages = int(plan[9])
+    offset = _HEADER + n_stages
+    _radix4_first(xf, work[0:n], work[n : 2 * n], plan[offset : offset + 6 * (n // 4)], conj)
+    return n_stages, offset + 6 * (n // 4)
+
+
+@kernel
+def _stage_buffers(work, stage):
+    """``(src_re, src_im, dst_re, dst_im)`` of a stage: the two split halves of ``work``
+    alternate (stage 0 writes the first)."""
+    n = work.shape[0] // 4
+    first = (work[0:n], work[n : 2 * n])
+    second = (work[2 * n : 3 * n], work[3 * n : 4 * n])
+    return first + second if stage % 2 == 1 else second + first
+
+
+@kernel
 def _stockham_row(xf, yf, plan, work, conj, scale):
     """FFT of one direct length (see :func:`_is_direct`): interleaved ``xf`` (2n values) into
     ``yf``, with the radices and twiddles of ``plan``; ``work`` is scratch of 4n values (two
@@ -681,41 +729,24 @@ def _stockham_row(xf, yf, plan, work, conj, scale):
     if n <= 4:
         _pow2_small(xf, yf, conj, scale)
         return
-    one = plan[0]
-    half = one / (one + one)
-    n_stages = int(plan[9])
-    offset = _HEADER + n_stages
-    ra = work[0:n]
-    ia = work[n : 2 * n]
-    rb = work[2 * n : 3 * n]
-    ib = work[3 * n : 4 * n]
-    m = n // 4
-    _radix4_first(xf, ra, ia, plan[offset : offset + 6 * m], conj)
-    offset += 6 * m
-    length = m
+    n_stages, offset = _first_stage(xf, plan, work, conj)
+    length = n // 4
     stride = 4
     for stage in range(1, n_stages):
         r = int(plan[_HEADER + stage])
         m = length // r
         block = plan[offset : offset + 2 * (r - 1) * m]
-        offset += 2 * (r - 1) * m
-        src_re, src_im, dst_re, dst_im = (ra, ia, rb, ib) if stage % 2 == 1 else (rb, ib, ra, ia)
-        if stage == n_stages - 1 and r == 4:
-            _radix4_last(src_re, src_im, yf, conj, scale)
-        elif stage == n_stages - 1 and r == 2:
-            _radix2_last(src_re, src_im, yf, conj, scale)
-        elif r == 4:
-            _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
-        elif r == 8:
-            _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
-        elif r == 5:
-            _radix5_stage(
-                src_re, src_im, dst_re, dst_im, block, m, stride, plan[3], plan[4], plan[5], plan[6]
+        src_re, src_im, dst_re, dst_im = _stage_buffers(work, stage)
+        last = stage == n_stages - 1
+        if r % 2 == 0:
+            _even_stage(
+                r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale
             )
         else:
-            _radix3_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[2], half)
-        if stage == n_stages - 1 and (r == 3 or r == 5):
-            _interleave_out(dst_re, dst_im, yf, conj, scale)
+            _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan)
+            if last:
+                _interleave_out(dst_re, dst_im, yf, conj, scale)
+        offset += 2 * (r - 1) * m
         length = m
         stride *= r
 
@@ -839,7 +870,8 @@ def _c2c_plan_float64(n):
         bf[2 * (m - k)] = chirp_re[k]
         bf[2 * (m - k) + 1] = -chirp_im[k]
     spectrum = np.empty(2 * m, dtype=np.float64)
-    _stockham_row(bf, spectrum, plan, np.empty(4 * m, dtype=np.float64), 1.0, 1.0)
+    work = np.empty(4 * m, dtype=np.float64)
+    _stockham_row(bf, spectrum, plan, work, 1.0, 1.0)
     for k in range(m):
         plan[base + 2 * n + k] = spectrum[2 * k] / m
         plan[base + 2 * n + m + k] = spectrum[2 * k + 1] / m
@@ -856,6 +888,17 @@ def make_c2c_plan(n, like):
     spectrum. Computed in double precision and rounded once.
     """
     plan64 = _c2c_plan_float64(n)
+    plan = np.empty(plan64.shape[0], dtype=like.real.dtype)
+    for k in range(plan64.shape[0]):
+        plan[k] = plan64[k]
+    return plan
+
+
+@kernel
+def make_pow2_plan(n, like):
+    """:func:`make_c2c_plan` for n a power of two, compiled without Bluestein's code."""
+    plan64 = np.empty(_stockham_header(n, np.empty(0)), dtype=np.float64)
+    _stockham_header(n, plan64)
     plan = np.empty(plan64.shape[0], dtype=like.real.dtype)
     for k in range(plan64.shape[0]):
         plan[k] = plan64[k]
@@ -892,6 +935,55 @@ def c2c_rows(xf, yf, forward, plan, scale):
     work = np.empty(_c2c_work_length(n), dtype=plan.dtype)
     for row in range(n_rows):
         _c2c_row(xf[row], yf[row], plan, work, conj, scale)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_rows(xf, yf, forward, plan, scale):
+    """:func:`c2c_rows` for n a power of two and a plan from :func:`make_pow2_plan`.
+
+    The Stockham driver of :func:`_stockham_row` for radices 8, 4 and 2 only, written out in one
+    function: Numba re-optimizes the inlined body of every callee at each level of calls, so
+    a flat driver without the radix-3/5 code compiles in a fraction of the time.
+    """
+    n_rows = xf.shape[0]
+    n = xf.shape[1] // 2
+    conj = plan[0] if forward else plan[1]
+    work = np.empty(4 * n, dtype=plan.dtype)
+    ra = work[0:n]
+    ia = work[n : 2 * n]
+    rb = work[2 * n : 3 * n]
+    ib = work[3 * n : 4 * n]
+    n_stages = int(plan[9])
+    for row in range(n_rows):
+        x_row = xf[row]
+        y_row = yf[row]
+        if n <= 4:
+            _pow2_small(x_row, y_row, conj, scale)
+            continue
+        offset = _HEADER + n_stages
+        _radix4_first(x_row, ra, ia, plan[offset : offset + 6 * (n // 4)], conj)
+        offset += 6 * (n // 4)
+        length = n // 4
+        stride = 4
+        for stage in range(1, n_stages):
+            r = int(plan[_HEADER + stage])
+            m = length // r
+            block = plan[offset : offset + 2 * (r - 1) * m]
+            src_re, src_im, dst_re, dst_im = (
+                (ra, ia, rb, ib) if stage % 2 == 1 else (rb, ib, ra, ia)
+            )
+            if stage == n_stages - 1 and r == 4:
+                _radix4_last(src_re, src_im, y_row, conj, scale)
+            elif stage == n_stages - 1:
+                _radix2_last(src_re, src_im, y_row, conj, scale)
+            elif r == 4:
+                _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
+            else:
+                _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
+            offset += 2 * (r - 1) * m
+            length = m
+            stride *= r
 
 
 # ---------------------------------------------------------------------------------------------
