@@ -189,6 +189,10 @@ _REAL_OF = {
 }
 
 
+#: 1 in each real working dtype (the scale of an unnormalized transform).
+_ONE = {real: real.type(1.0) for real in _REAL_OF.values()}
+
+
 def _kernel_scale(norm: str, n: int, forward: bool, real: np.dtype):
     """The factor the FFT kernels multiply their output by, as a scalar of the working dtype."""
     return real.type(_helper.fft_scale(norm, n, forward))
@@ -232,7 +236,10 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
         # overlap check, only a flat (rows, 2n) real view.
         length = x.shape[-1]
         real = _REAL_OF[x.dtype]
-        scale = _kernel_scale(_helper.fft_norm(norm), length, forward, real)
+        if norm is None and forward:  # the common case, without the helpers' calls
+            scale = _ONE[real]
+        else:
+            scale = _kernel_scale(_helper.fft_norm(norm), length, forward, real)
         out = x if overwrite_x and x.flags.writeable else np.empty_like(x)
         kernel, plan_ = _c2c_plan(length, x.dtype)
         kernel(
