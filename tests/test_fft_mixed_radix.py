@@ -66,3 +66,12 @@ def test_numpy_pow2_plan_equals_the_compiled_one(n, dtype):
     compiled = fft_kernels.make_pow2_plan(n, np.empty(0, dtype))
     assert ours.dtype == compiled.dtype
     np.testing.assert_array_equal(ours, compiled)
+
+
+@pytest.mark.skipif(JIT_DISABLED, reason="long transforms")
+def test_kept_scratch_of_a_longer_transform_serves_a_shorter_one(rng):
+    """The public layer keeps one scratch array per thread; kernels must use only its head."""
+    for n in (1_200_000, 2**20, 1_125_000, 10_000):  # scratch kept from 4.2 million values
+        x = make_input(rng, n, np.complex128)
+        assert_fft_close(fastgrad.fft(x), scipy.fft.fft(x), n)
+        assert_fft_close(fastgrad.ifft(x), scipy.fft.ifft(x), n)

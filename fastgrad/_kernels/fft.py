@@ -43,6 +43,7 @@ from ._pipeline import SIMD_PATH, butterfly, quiet_when_interpreted
 __all__ = [
     "SIMD_PATH",
     "c2c_rows",
+    "c2c_work_length",
     "c2r_rows",
     "dft_rows",
     "make_c2c_plan",
@@ -906,7 +907,7 @@ def make_pow2_plan(n, like):
 
 
 @kernel
-def _c2c_work_length(n):
+def c2c_work_length(n):
     """Length of the real scratch array that :func:`_c2c_row` needs for length n."""
     return 4 * n if _is_direct(n) else 8 * _bluestein_length(n)
 
@@ -922,24 +923,28 @@ def _c2c_row(xf, yf, plan, work, conj, scale):
 
 @quiet_when_interpreted
 @kernel
-def c2c_rows(xf, yf, forward, plan, scale):
+def c2c_rows(xf, yf, forward, plan, scale, work):
     """Complex FFT of every row of ``xf`` (rows, 2n: interleaved complex) into ``yf``, times
     ``scale`` (a scalar of the working real dtype).
 
-    ``yf`` may be ``xf`` itself (in place, ``overwrite_x``): every row is read completely
-    before any of its outputs is written; otherwise the two must not overlap.
+    ``work`` is scratch of at least :func:`c2c_work_length` values, or a shorter (empty) array
+    to have the kernel allocate it: callers with long transforms keep one buffer, because a
+    fresh one of many megabytes costs page faults on every call. ``yf`` may be ``xf`` itself
+    (in place, ``overwrite_x``): every row is read completely before any of its outputs is
+    written; otherwise the two must not overlap.
     """
     n_rows = xf.shape[0]
     n = xf.shape[1] // 2
     conj = plan[0] if forward else plan[1]
-    work = np.empty(_c2c_work_length(n), dtype=plan.dtype)
+    size = c2c_work_length(n)
+    work = work[:size] if work.shape[0] >= size else np.empty(size, dtype=plan.dtype)
     for row in range(n_rows):
         _c2c_row(xf[row], yf[row], plan, work, conj, scale)
 
 
 @quiet_when_interpreted
 @kernel
-def pow2_rows(xf, yf, forward, plan, scale):
+def pow2_rows(xf, yf, forward, plan, scale, work):
     """:func:`c2c_rows` for n a power of two and a plan from :func:`make_pow2_plan`.
 
     The Stockham driver of :func:`_stockham_row` for radices 8, 4 and 2 only, written out in one
@@ -949,7 +954,7 @@ def pow2_rows(xf, yf, forward, plan, scale):
     n_rows = xf.shape[0]
     n = xf.shape[1] // 2
     conj = plan[0] if forward else plan[1]
-    work = np.empty(4 * n, dtype=plan.dtype)
+    work = work[: 4 * n] if work.shape[0] >= 4 * n else np.empty(4 * n, dtype=plan.dtype)
     ra = work[0:n]
     ia = work[n : 2 * n]
     rb = work[2 * n : 3 * n]
@@ -1066,7 +1071,7 @@ def r2c_rows(x, of, plan, scale):
         conj = plan[0]
         zf = np.empty(2 * n, dtype=plan.dtype)
         full = np.empty(2 * n, dtype=plan.dtype)
-        work = np.empty(_c2c_work_length(n), dtype=plan.dtype)
+        work = np.empty(c2c_work_length(n), dtype=plan.dtype)
         for row in range(n_rows):
             for j in range(n):
                 zf[2 * j] = x[row, j]
@@ -1082,7 +1087,7 @@ def r2c_rows(x, of, plan, scale):
     one = half_plan[0]
     half = scale / (one + one)
     zf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(_c2c_work_length(h), dtype=plan.dtype)
+    work = np.empty(c2c_work_length(h), dtype=plan.dtype)
     for row in range(n_rows):
         _c2c_row(x[row], zf, half_plan, work, one, one)
         _r2c_split(zf, of[row], split_re, split_im, half)
@@ -1128,7 +1133,7 @@ def c2r_rows(xf, out, plan, scale):
         conj = plan[1]
         full = np.empty(2 * n, dtype=plan.dtype)
         result = np.empty(2 * n, dtype=plan.dtype)
-        work = np.empty(_c2c_work_length(n), dtype=plan.dtype)
+        work = np.empty(c2c_work_length(n), dtype=plan.dtype)
         for row in range(n_rows):
             full[0] = xf[row, 0]
             full[1] = 0
@@ -1147,7 +1152,7 @@ def c2r_rows(xf, out, plan, scale):
     half_plan = plan[2 * h + 2 :]
     conj = half_plan[1]
     pf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(_c2c_work_length(h), dtype=plan.dtype)
+    work = np.empty(c2c_work_length(h), dtype=plan.dtype)
     for row in range(n_rows):
         _c2r_pack(xf[row], pf, split_re, split_im)
         _c2c_row(pf, out[row], half_plan, work, conj, scale)
@@ -1175,7 +1180,7 @@ def _transform_1d(x, forward, direct):
     for j in range(n):
         xf[0, 2 * j] = x[j].real
         xf[0, 2 * j + 1] = x[j].imag
-    c2c_rows(xf, xf, forward, plan, plan[0])
+    c2c_rows(xf, xf, forward, plan, plan[0], np.empty(0, dtype=plan.dtype))
     for j in range(n):
         out[j] = complex(xf[0, 2 * j], xf[0, 2 * j + 1])
     return out
