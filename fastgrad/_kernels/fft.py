@@ -1,4 +1,4 @@
-"""Fourier-transform kernels: the O(n^2) DFT, a Stockham radix-4 FFT, Bluestein, real FFTs.
+"""Fourier-transform kernels: the O(n^2) DFT, a mixed-radix Stockham FFT, Bluestein, real FFTs.
 
 Loops only: no argument checking, no Python objects. The public layer (:mod:`fastgrad.fourier`)
 hands these kernels C-contiguous 2-D arrays whose *last* axis is transformed, one transform per
