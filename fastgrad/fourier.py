@@ -341,9 +341,10 @@ def fft(
 
     Notes
     -----
-    Powers of two run a Stockham radix-4 FFT; every other length runs Bluestein's chirp-z
-    algorithm on a power-of-two FFT of length >= 2n - 1. NaN/Inf in an input row make its whole
-    transform non-finite, as in scipy.fft.
+    Lengths ``4 * 2^a * 3^b * 5^c`` (and 1, 2, 4) run a mixed-radix Stockham FFT (radix 4, 8,
+    2, 3 and 5 stages on split real/imaginary arrays); every other length runs Bluestein's
+    chirp-z algorithm on such a length >= 2n - 1 (see :func:`next_fast_len`). NaN/Inf in an
+    input row make its whole transform non-finite, as in scipy.fft.
 
     See Also
     --------
@@ -861,11 +862,14 @@ def ifftshift(x: npt.ArrayLike, axes: Axes = None) -> np.ndarray:
 
 
 def next_fast_len(target: int, real: bool = False) -> int:
-    """Return the smallest power of two >= ``target`` (fastgrad's fastest lengths).
+    """Return the smallest length >= ``target`` that fastgrad transforms without padding.
 
-    Unlike scipy.fft.next_fast_len (5-smooth numbers), only powers of two are fast here: every
-    other length goes through Bluestein's algorithm at a power-of-two length >= 2n - 1. ``real``
-    is accepted for compatibility and changes nothing. ``target=0`` returns 0 as in scipy.
+    fastgrad's mixed-radix FFT runs lengths ``n = 4 * 2^a * 3^b * 5^c`` (and 1, 2, 4) directly;
+    every other length runs Bluestein's algorithm on a padded length >= 2n - 1, which costs a
+    few times more. With ``real=True`` the length is for :func:`rfft`/:func:`irfft`, which run a
+    complex FFT of half an even length: the result is then 1 or twice a direct length. Powers
+    of two are always direct. Like scipy.fft.next_fast_len, ``target=0`` returns 0; unlike it,
+    the answer follows fastgrad's kernels (scipy's are fast at every 5-smooth length).
 
     Raises
     ------
@@ -873,10 +877,18 @@ def next_fast_len(target: int, real: bool = False) -> int:
         a non-integer ``target``.
     ValueError
         a negative ``target``.
+
+    Examples
+    --------
+    >>> import fastgrad
+    >>> fastgrad.next_fast_len(1000), fastgrad.next_fast_len(1001)
+    (1000, 1024)
+    >>> fastgrad.next_fast_len(12), fastgrad.next_fast_len(12, real=True)
+    (12, 16)
     """
     target = _helper.as_int(target, "target")
     if target < 0:
         raise ValueError(f"target must be non-negative, got {target}")
     if target == 0:
         return 0
-    return 1 << (target - 1).bit_length()
+    return int(_fft.next_direct_length(target, bool(real)))

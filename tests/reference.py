@@ -201,9 +201,25 @@ def ifftshift(x, axes=None):
     return fftshift(x, axes=axes, inverse=True)
 
 
-def next_power_of_two(target: int) -> int:
-    """The smallest power of two >= target (fastgrad's next_fast_len)."""
-    size = 1
-    while size < target:
-        size *= 2
-    return size
+def _only_factors_2_3_5(n: int) -> bool:
+    for p in (2, 3, 5):
+        while n % p == 0:
+            n //= p
+    return n == 1
+
+
+def runs_without_padding(n: int) -> bool:
+    """Whether fastgrad's complex FFT runs length n directly: 1, 2, 4, or 4 * (5-smooth)."""
+    return n in (1, 2, 4) or (n % 4 == 0 and _only_factors_2_3_5(n))
+
+
+def next_fast_length(target: int, real: bool = False) -> int:
+    """fastgrad's next_fast_len by brute force: the smallest n >= target that runs directly
+    (real transforms: 1, or an even n whose half runs directly)."""
+    n = target
+    while True:
+        if real and (n == 1 or (n % 2 == 0 and runs_without_padding(n // 2))):
+            return n
+        if not real and runs_without_padding(n):
+            return n
+        n += 1

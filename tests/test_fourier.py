@@ -579,15 +579,20 @@ def test_ifftshift_inverts_fftshift(n, rng):
     np.testing.assert_array_equal(result, x)  # a permutation: exact
 
 
-def test_next_fast_len_is_next_power_of_two():
+def test_next_fast_len_is_the_next_length_without_padding():
     for target in range(1, 1100):
         for real in (False, True):
             result = fastgrad.next_fast_len(target, real=real)
             assert isinstance(result, int)
-            assert result == reference.next_power_of_two(target)
+            assert result == reference.next_fast_length(target, real=real)
             assert result >= scipy.fft.next_fast_len(target, real=real)
-    assert fastgrad.next_fast_len(2**20 + 1) == 2**21
-    assert fastgrad.next_fast_len(1025) == 2048
+    assert fastgrad.next_fast_len(0) == 0
+    assert fastgrad.next_fast_len(1000) == 1000
+    assert fastgrad.next_fast_len(1001) == 1024
+    assert fastgrad.next_fast_len(1001, real=True) == 1024
+    assert fastgrad.next_fast_len(12) == 12
+    assert fastgrad.next_fast_len(12, real=True) == 16  # rfft of 12 would run Bluestein on 6
+    assert fastgrad.next_fast_len(2**20 + 1) == 1049760  # 2^5 * 3^8 * 5
 
 
 def test_public_names_are_exported():

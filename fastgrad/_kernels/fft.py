@@ -49,6 +49,7 @@ __all__ = [
     "make_c2c_plan",
     "make_pow2_plan",
     "make_r2c_plan",
+    "next_direct_length",
     "pow2_rows",
     "r2c_rows",
     "unit_roots",
@@ -189,6 +190,23 @@ def _is_direct(n):
         return True
     fours, twos, threes, fives, rest = _smooth_part(n)
     return rest == 1 and fours >= 1
+
+
+@kernel
+def next_direct_length(target, real):
+    """The smallest length >= target (>= 1) that runs without Bluestein's padding.
+
+    Complex transforms: :func:`_is_direct` lengths. Real transforms (``real``): 1, or an even
+    length whose half is direct (even real lengths run a complex FFT of half the length).
+    """
+    n = target
+    while True:
+        if real:
+            if n == 1 or (n % 2 == 0 and _is_direct(n // 2)):
+                return n
+        elif _is_direct(n):
+            return n
+        n += 1
 
 
 @kernel
