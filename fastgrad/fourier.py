@@ -344,7 +344,9 @@ def fft(
     Lengths ``4 * 2^a * 3^b * 5^c`` (and 1, 2, 4) run a mixed-radix Stockham FFT (radix 4, 8,
     2, 3 and 5 stages on split real/imaginary arrays); every other length runs Bluestein's
     chirp-z algorithm on such a length >= 2n - 1 (see :func:`next_fast_len`). NaN/Inf in an
-    input row make its whole transform non-finite, as in scipy.fft.
+    input row make its whole transform non-finite, as in scipy.fft; at lengths that run
+    Bluestein's algorithm an Inf input gives NaN outputs (its chirp products meet ``inf * 0``),
+    where scipy's direct algorithms may keep Inf.
 
     See Also
     --------
