@@ -7,6 +7,7 @@ import os
 import signal
 import threading
 import time
+import uuid
 
 import numpy as np
 import pytest
@@ -50,31 +51,36 @@ def worker_pids(client) -> set[int]:
     return set(client.run(os.getpid).values())
 
 
-def chunk_sums_in_memory(dask_scheduler) -> int:
-    """Runs on the scheduler: how many per-chunk gradient sums are computed and held."""
-    return sum(
-        1
-        for task in dask_scheduler.tasks.values()
-        if "fastgrad-gradient-sums" in str(task.key) and task.state == "memory"
-    )
+def hold_odd_chunks(block, event_name: str, block_info=None):
+    """Runs on a worker: the labels of every odd chunk announce that the gradient is under way
+    (``Event(event_name + "-reached")``) and wait for ``Event(event_name)``, set only after the
+    fault is injected, so the gradient cannot finish before the fault."""
+    if block_info[0]["chunk-location"][0] % 2 == 1:
+        distributed.Event(event_name + "-reached").set()
+        distributed.Event(event_name).wait(FAULT_WAIT_S)
+    return block
 
 
-def strike_when_chunks_are_done(client, action, record: dict) -> threading.Thread:
-    """A thread that waits until some chunk sums of the running gradient are held by the
-    workers, then runs ``action()`` (recording when, and any error)."""
+def gated(y, event_name: str):
+    return y.map_blocks(hold_odd_chunks, event_name, dtype=y.dtype)
+
+
+def strike_mid_gradient(client, action, event_name: str, record: dict) -> threading.Thread:
+    """A thread that waits until the gated gradient is under way (an odd chunk is held back),
+    runs ``action()``, then releases the odd chunks; it records when it struck and any
+    error."""
 
     def run():
-        deadline = time.monotonic() + FAULT_WAIT_S
         try:
-            while client.run_on_scheduler(chunk_sums_in_memory) < 2:
-                if time.monotonic() > deadline:
-                    record["error"] = "the gradient never got under way"
-                    return
-                time.sleep(0.005)
+            if not distributed.Event(event_name + "-reached", client=client).wait(FAULT_WAIT_S):
+                record["error"] = "the gradient never got under way"
+                return
             record["struck_at"] = time.monotonic()
             action()
         except BaseException as error:  # reported by the test, in the main thread
             record["error"] = repr(error)
+        finally:
+            distributed.Event(event_name, client=client).set()
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
@@ -135,8 +141,10 @@ def test_cluster_worker_killed_mid_gradient_is_retried(client):
     pids = worker_pids(client)
     victim = min(pids)
     record: dict = {}
-    killer = strike_when_chunks_are_done(client, lambda: os.kill(victim, signal.SIGKILL), record)
-    grad_weights, grad_biases = fd.gradient(net, x, y)
+    event = f"fastgrad-test-{uuid.uuid4()}"
+    kill = lambda: os.kill(victim, signal.SIGKILL)  # noqa: E731
+    killer = strike_mid_gradient(client, kill, event, record)
+    grad_weights, grad_biases = fd.gradient(net, x, gated(y, event))
     returned_at = time.monotonic()
     killer.join(FAULT_WAIT_S)
     assert "error" not in record, record["error"]
@@ -155,9 +163,10 @@ def test_cluster_restart_mid_gradient_raises_then_recovers(client):
     net = fastgrad.MLP([64, 30, 10], loss="softmax_cross_entropy", seed=2)
     x, y = generated_examples(FAULT_SAMPLES, FAULT_CHUNK)
     record: dict = {}
-    restarter = strike_when_chunks_are_done(client, client.restart, record)
+    event = f"fastgrad-test-{uuid.uuid4()}"
+    restarter = strike_mid_gradient(client, client.restart, event, record)
     with pytest.raises(distributed.client.FutureCancelledError, match="restart"):
-        fd.gradient(net, x, y)
+        fd.gradient(net, x, gated(y, event))
     restarter.join(FAULT_WAIT_S)
     assert "error" not in record, record["error"]
     client.run(fastgrad.warmup)
