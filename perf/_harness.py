@@ -282,6 +282,17 @@ def versions(peers: dict) -> dict:
     return found
 
 
+def kernel_paths() -> dict:
+    """Which compiled path fastgrad's kernels took in this process (recorded with every run).
+
+    ``fft_simd_path``: "noalias" (FFT butterflies compiled with Numba's noalias flag and FMA
+    contraction: packed SIMD), "plain" (the feature detection fell back) or "python" (JIT off).
+    """
+    from fastgrad._kernels import fft
+
+    return {"fft_simd_path": fft.SIMD_PATH}
+
+
 def optional_import(name: str):
     """The module, or None when it is not installed (or fails to import)."""
     try:

@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         "versions": _harness.versions(peers),
         "git": git,
         "threads": _harness.thread_settings(peers),
+        "kernel_paths": _harness.kernel_paths(),
         "protocol": {
             "min_sample_s": config.min_sample,
             "budget_per_case_s": config.budget,

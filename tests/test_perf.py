@@ -66,6 +66,7 @@ def test_run_quick_writes_valid_json(quick_result):
         assert data["versions"][name]
     assert "commit" in data["git"]
     assert data["threads"]["OPENBLAS_NUM_THREADS"] == "1"
+    assert data["kernel_paths"]["fft_simd_path"] in ("noalias", "plain", "python")
     assert {record["group"] for record in data["benchmarks"]} == GROUPS
     for record in data["benchmarks"]:
         assert "error" not in record, record
