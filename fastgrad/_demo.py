@@ -77,16 +77,16 @@ def run(args: argparse.Namespace) -> int:
 
 def best_time(function, repeats: int = 5, min_time: float = 0.02) -> float:
     """Seconds per call: the best of ``repeats`` samples of back-to-back calls lasting at least
-    ``min_time`` each, after one warm-up call (which absorbs compilation)."""
+    ``min_time`` each, after one warm-up call (which absorbs compilation and plan building).
+    A call slower than a second is timed once, after the warm-up."""
+    function()  # warm-up: Numba compilation (cold cache), plans, first touch of the buffers
     start = time.perf_counter()
     function()
     first = time.perf_counter() - start
-    if first > 1.0:  # a slow call: time it once more and keep the better
-        start = time.perf_counter()
-        function()
-        return min(first, time.perf_counter() - start)
+    if first > 1.0:
+        return first
     number = max(1, math.ceil(min_time / max(first, 1e-7)))
-    best = math.inf
+    best = first
     for _ in range(repeats):
         start = time.perf_counter()
         for _ in range(number):
