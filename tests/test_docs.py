@@ -43,6 +43,7 @@ def test_readme_has_the_two_commands_and_ci_runs_the_test_command():
     assert "pytest" in commands["test-command"]
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "<!-- test-command -->" in ci
+    assert f"test_command='{commands['test-command']}'" in ci
     assert 'eval "$test_command"' in ci
 
 
