@@ -46,6 +46,9 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess by 
     ) from error
 
 import numpy as np
+from dask.base import tokenize
+from dask.delayed import Delayed
+from dask.highlevelgraph import HighLevelGraph
 
 from . import _helper, fourier
 from ._helper import RechunkWarning
@@ -400,6 +403,7 @@ def _quiet() -> np.errstate:
     return np.errstate(over="ignore", invalid="ignore")
 
 
+_SPLIT_EVERY = 16  # default fan-in of the reduction tree (see gradient's split_every)
 _per_thread = threading.local()  # MLPs reused by the tasks a thread runs (see _Network.build)
 _NETWORKS_PER_THREAD = 4
 
@@ -456,30 +460,36 @@ class _Network:
 
 
 def _block_sums(x_block, y_block, network: _Network, with_loss: bool, with_gradient: bool):
-    """One chunk's loss sum and gradient sum, as one float64 row ``[loss, grad...]`` of shape
-    ``(1, 1 + n_params)`` (the gradient laid out layer by layer: weight row-major, then bias).
+    """One chunk's loss sum and gradient sum, as one flat float64 vector ``[loss, grad...]``
+    (the gradient laid out layer by layer: weight row-major, then bias; only ``[loss]`` without
+    ``with_gradient``).
 
     The network returns batch means; times the chunk's size they are the sums that add up, over
     the chunks, to the sums over all examples.
     """
     net = network.build()
     rows = x_block.shape[0]
-    out = np.zeros((1, 1 + network.n_params))
+    out = np.zeros(1 + (network.n_params if with_gradient else 0))
     if with_loss:
-        out[0, 0] = net.loss(x_block, y_block)
+        out[0] = net.loss(x_block, y_block)
     if with_gradient:
         grad_weights, grad_biases = net.gradient(x_block, y_block)
-        parts = [g for pair in zip(grad_weights, grad_biases, strict=True) for g in pair]
-        out[0, 1:] = np.concatenate([part.ravel() for part in parts])
+        offset = 1
+        for part in (g for pair in zip(grad_weights, grad_biases, strict=True) for g in pair):
+            out[offset : offset + part.size] = part.ravel()
+            offset += part.size
     with _quiet():  # Inf/NaN pass through silently, as in MLP.gradient
         out *= rows
     return out
 
 
-def _add(sums, axis, keepdims):
-    """A node of the reduction tree: the sum of its children's rows."""
+def _add(*sums):
+    """A node of the reduction tree: the sum of its children's vectors."""
+    total = sums[0].copy()
     with _quiet():
-        return np.sum(sums, axis=axis, keepdims=keepdims)
+        for part in sums[1:]:
+            total += part
+    return total
 
 
 def _block_forward(x_block, network: _Network):
@@ -497,30 +507,44 @@ def _checked(mlp, x, y):
     return mlp, x, y
 
 
+def _chunk_keys(array) -> list:
+    """The keys of the chunks of ``array`` along axis 0 (its other axes are single chunks)."""
+    keys = array.__dask_keys__()
+    return [row[0] for row in keys] if array.ndim == 2 else list(keys)
+
+
 def _reduce(mlp: MLP, x, y, split_every, with_loss: bool, with_gradient: bool):
-    """Mean loss (float) and mean gradient (flat float64) over all examples of ``x``/``y``."""
-    split_every = _helper.split_every(split_every)
+    """Mean loss (float) and mean gradient (flat float64) over all examples of ``x``/``y``.
+
+    The graph is written out directly, one task per chunk and one per node of the tree (no
+    array layers to tokenize, optimize or finalize): every extra task or tree level is a round
+    trip through the scheduler, which costs more than the work of adding gradient vectors. The
+    tree stops at ``split_every`` partial sums, which come back here and are added last.
+    """
+    split_every = _helper.split_every(split_every) or _SPLIT_EVERY
     network = _Network.of(mlp)
-    y_index = "i" if y.ndim == 1 else "il"
-    sums = da.blockwise(
-        _block_sums, "ik",
-        x, "ij",
-        y, y_index,
-        dask.delayed(network, pure=True), None,  # one copy in the graph, shared by the tasks
-        with_loss, None,
-        with_gradient, None,
-        new_axes={"k": 1 + network.n_params},
-        adjust_chunks={"i": 1},
-        dtype=np.float64,
-        concatenate=True,
-        meta=np.empty((0, 0)),
-        token="fastgrad-gradient-sums",
-    )  # fmt: skip
-    total = da.reduction(
-        sums, _add, _add, axis=0, dtype=np.float64, split_every=split_every, combine=_add,
-        concatenate=True, meta=np.empty(0), name="fastgrad-gradient-tree",
-    ).compute()  # fmt: skip
-    mean = total / x.shape[0]
+    token = tokenize(x.name, y.name, network, with_loss, with_gradient, split_every)
+    name = f"fastgrad-gradient-{token}"
+    # the one _Network object in every task: pickled once per graph (pickle shares it), and
+    # no extra task (and, on a cluster, no transfer between workers) for it
+    graph: dict = {}
+    level = []
+    for i, (x_key, y_key) in enumerate(zip(_chunk_keys(x), _chunk_keys(y), strict=True)):
+        key = (name, 0, i)
+        graph[key] = (_block_sums, x_key, y_key, network, with_loss, with_gradient)
+        level.append(key)
+    depth = 0
+    while len(level) > split_every:
+        depth += 1
+        nodes = []
+        for start in range(0, len(level), split_every):
+            key = (name, depth, len(nodes))
+            graph[key] = (_add, *level[start : start + split_every])
+            nodes.append(key)
+        level = nodes
+    hlg = HighLevelGraph.from_collections(name, graph, dependencies=[x, y])
+    partial_sums = dask.compute(*(Delayed(key, hlg, layer=name) for key in level))
+    mean = _add(*partial_sums) / x.shape[0]  # the root of the tree, here
     return float(mean[0]), mean[1:]
 
 
@@ -547,8 +571,8 @@ def gradient(
     """The exact gradient of the mean loss over all examples, computed chunk by chunk.
 
     Each chunk of examples is a task: :meth:`fastgrad.MLP.gradient` on it, times its number of
-    examples (its gradient *sum*). The sums are added in a tree of fan-in ``split_every`` and
-    divided by the total number of examples.
+    examples (its gradient *sum*). The sums are added in a tree of fan-in ``split_every``
+    (whose root is added in this process) and divided by the total number of examples.
 
     Parameters
     ----------
@@ -560,7 +584,12 @@ def gradient(
         Integer class labels ``(n_samples,)`` or target rows ``(n_samples, sizes[-1])``, chunked
         exactly like ``x`` along axis 0.
     split_every : int, optional
-        Fan-in of the reduction tree (>= 2). Default: Dask's.
+        Fan-in of the reduction tree (>= 2), default 16. The workers add the chunk sums in
+        nodes of ``split_every`` until at most ``split_every`` partial sums are left, which are
+        added here (the root). Each level of the tree costs a round trip through the
+        scheduler while adding gradient vectors is cheap, hence a wider default than Dask's
+        array reductions (4); lower it when ``split_every`` gradients at once are too large for
+        one worker or for this process.
 
     Returns
     -------
