@@ -228,9 +228,9 @@ def _kernel_scale(norm: str, n: int, forward: bool, real: np.dtype):
 
 def _takes_fast_path(x, n, axis, workers, plan, dtypes) -> bool:
     """Whether a 1-D transform may skip argument normalization and data movement: defaults for
-    ``n``/``plan``, one worker (None or the int 1), a C-contiguous ndarray of a dtype in ``dtypes`` (the kernels'
-    own), transformed along its last axis. Every such call is valid (``norm`` is still checked),
-    and the slow path would only have made views of it."""
+    ``n``/``plan``, one worker (None or the int 1), a C-contiguous ndarray of a dtype in
+    ``dtypes`` (the kernels' own), transformed along its last axis. Every such call is valid
+    (``norm`` is still checked), and the slow path would only have made views of it."""
     return (
         n is None
         and (workers is None or (type(workers) is int and workers == 1))
