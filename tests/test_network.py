@@ -441,3 +441,29 @@ def test_fit_equals_gradient_steps(rng, dtype, weight_decay):
     for ours, theirs in zip(net.weights + net.biases, twin.weights + twin.biases, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=rtol)
     assert len(history["loss"]) == 2 and len(history["accuracy"]) == 2
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_max_abs_of_the_update_bound_is_exact(rng, dtype):
+    """The update bound's max |a| (an integer maximum over bit patterns) equals NumPy's
+    max |a| for zeros, subnormals, normals and the largest finite value, and is Inf when an
+    entry is NaN or +-Inf; other layouts take the float loop and agree."""
+    from fastgrad._kernels.dense import _max_abs
+
+    info = np.finfo(dtype)
+    special = [0.0, -0.0, info.smallest_subnormal, -info.smallest_subnormal, info.tiny, 1.0,
+               -3.5, -float(info.max), float(info.max)]  # fmt: skip
+    for value, background in [(v, b) for v in special for b in (0.0, 1e-30)]:
+        a = (rng.random((3, 5)) * background).astype(dtype)  # background 0: value is the max
+        a[1, 3] = value
+        want = float(np.max(np.abs(a)))
+        assert _max_abs(a) == want
+        assert _max_abs(np.asfortranarray(a)) == want
+        assert _max_abs(a[:, ::2]) == float(np.max(np.abs(a[:, ::2])))
+    for value in (np.nan, np.inf, -np.inf):
+        a = rng.standard_normal((4, 7)).astype(dtype)
+        a[2, 6] = value
+        assert _max_abs(a) == np.inf
+        assert _max_abs(a[:, ::3]) == np.inf
+    a = rng.standard_normal((10, 784)).astype(dtype)
+    assert _max_abs(a) == float(np.max(np.abs(a)))
