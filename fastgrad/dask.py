@@ -46,7 +46,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess by 
     ) from error
 
 import numpy as np
-from dask.base import tokenize
+from dask.base import get_scheduler, tokenize
 from dask.delayed import Delayed
 from dask.highlevelgraph import HighLevelGraph
 
@@ -483,6 +483,45 @@ def _block_sums(x_block, y_block, network: _Network, with_loss: bool, with_gradi
     return out
 
 
+def _group_sums(network: _Network, with_loss: bool, with_gradient: bool, *chunks):
+    """:func:`_block_sums` of several chunks ``(x_0, y_0, x_1, y_1, ...)``, added: the task of
+    a group of chunks that one worker holds (see :func:`_chunk_groups`)."""
+    total = _block_sums(chunks[0], chunks[1], network, with_loss, with_gradient)
+    with _quiet():
+        for i in range(2, len(chunks), 2):
+            total += _block_sums(chunks[i], chunks[i + 1], network, with_loss, with_gradient)
+    return total
+
+
+def _chunk_groups(x, n_chunks: int) -> list[list[int]]:
+    """The chunks of ``x`` that run as one task, as lists of chunk indices.
+
+    One chunk per task by default. On a ``dask.distributed`` cluster, when every chunk of ``x``
+    is already held by a worker (persisted, or loaded there), the chunks a worker holds are
+    split into one group per thread of that worker: a task per group instead of a task per
+    chunk. Each task then runs where its data is, and the scheduler handles a few tasks
+    instead of one per chunk (with 16 chunks on 2 single-threaded workers, the scheduler's and
+    the workers' messaging took a quarter of the run's time, on the cores the work needed).
+    """
+    singles = [[i] for i in range(n_chunks)]
+    client = getattr(get_scheduler(), "__self__", None)
+    if client is None or not hasattr(client, "who_has"):
+        return singles  # Dask's threads (or another single-machine scheduler)
+    holders = client.who_has(x)  # {key: workers}, for the chunks held as futures
+    by_worker: dict[str, list[int]] = {}
+    for i, key in enumerate(_chunk_keys(x)):
+        workers = holders.get(key)
+        if not workers:
+            return singles  # a chunk still to be computed: leave placement to the scheduler
+        by_worker.setdefault(sorted(workers)[0], []).append(i)
+    threads = client.nthreads()
+    groups = []
+    for worker, indices in sorted(by_worker.items()):
+        n_groups = min(max(threads.get(worker, 1), 1), len(indices))
+        groups += [indices[g::n_groups] for g in range(n_groups)]
+    return groups
+
+
 def _add(*sums):
     """A node of the reduction tree: the sum of its children's vectors."""
     total = sums[0].copy()
@@ -516,22 +555,30 @@ def _chunk_keys(array) -> list:
 def _reduce(mlp: MLP, x, y, split_every, with_loss: bool, with_gradient: bool):
     """Mean loss (float) and mean gradient (flat float64) over all examples of ``x``/``y``.
 
-    The graph is written out directly, one task per chunk and one per node of the tree (no
-    array layers to tokenize, optimize or finalize): every extra task or tree level is a round
-    trip through the scheduler, which costs more than the work of adding gradient vectors. The
-    tree stops at ``split_every`` partial sums, which come back here and are added last.
+    The graph is written out directly, one task per chunk (or per group of chunks that one
+    worker holds, see :func:`_chunk_groups`) and one per node of the tree (no array layers to
+    tokenize, optimize or finalize): every extra task or tree level is a round trip through
+    the scheduler, which costs more than the work of adding gradient vectors. The tree stops
+    at ``split_every`` partial sums, which come back here and are added last.
     """
     split_every = _helper.split_every(split_every) or _SPLIT_EVERY
     network = _Network.of(mlp)
-    token = tokenize(x.name, y.name, network, with_loss, with_gradient, split_every)
+    x_keys, y_keys = _chunk_keys(x), _chunk_keys(y)
+    groups = _chunk_groups(x, len(x_keys))
+    token = tokenize(x.name, y.name, network, with_loss, with_gradient, split_every, groups)
     name = f"fastgrad-gradient-{token}"
     # the one _Network object in every task: pickled once per graph (pickle shares it), and
     # no extra task (and, on a cluster, no transfer between workers) for it
     graph: dict = {}
     level = []
-    for i, (x_key, y_key) in enumerate(zip(_chunk_keys(x), _chunk_keys(y), strict=True)):
+    for i, group in enumerate(groups):
         key = (name, 0, i)
-        graph[key] = (_block_sums, x_key, y_key, network, with_loss, with_gradient)
+        if len(group) == 1:
+            graph[key] = (_block_sums, x_keys[group[0]], y_keys[group[0]], network, with_loss,
+                          with_gradient)  # fmt: skip
+        else:
+            chunks = [k for j in group for k in (x_keys[j], y_keys[j])]
+            graph[key] = (_group_sums, network, with_loss, with_gradient, *chunks)
         level.append(key)
     depth = 0
     while len(level) > split_every:

@@ -125,6 +125,33 @@ def test_cluster_gradient_matches_single_machine_gradient(client, rng):
     assert np.array_equal(fd.predict(net, xd).compute(), net.predict(x))
 
 
+def test_cluster_gradient_on_persisted_chunks_runs_one_task_per_worker(client, rng):
+    """Chunks already held by the workers are grouped by holder (one task per worker thread,
+    each where its data is), and the gradient still equals the single-machine one."""
+    net = fastgrad.MLP([64, 30, 10], loss="softmax_cross_entropy", seed=0)
+    x = rng.standard_normal((GRADIENT_SAMPLES, 64))
+    y = rng.integers(0, 10, GRADIENT_SAMPLES)
+    chunk = GRADIENT_SAMPLES // 9
+    xd, yd = da.from_array(x, chunks=chunk), da.from_array(y, chunks=chunk)
+    assert fd._chunk_groups(xd, xd.numblocks[0]) == [[i] for i in range(xd.numblocks[0])]
+    xd, yd = client.persist([xd, yd])
+    distributed.wait([xd, yd])
+    groups = fd._chunk_groups(xd, xd.numblocks[0])
+    holders = client.who_has(xd)
+    keys = fd._chunk_keys(xd)
+    assert sorted(i for group in groups for i in group) == list(range(xd.numblocks[0]))
+    assert len(groups) <= 2
+    for group in groups:
+        assert len({holders[keys[i]][0] for i in group}) == 1
+    grad_weights, grad_biases = fd.gradient(net, xd, yd)
+    expected_weights, expected_biases = net.gradient(x, y)
+    for got, want in zip(
+        grad_weights + grad_biases, expected_weights + expected_biases, strict=True
+    ):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-17)
+    assert fd.loss(net, xd, yd) == pytest.approx(net.loss(x, y), rel=1e-13)
+
+
 def generated_examples(n_samples: int, chunk: int):
     """Examples made on the workers (so a lost worker also loses its chunks of data, which the
     scheduler must recompute from the graph), the same for any scheduler."""
@@ -133,10 +160,17 @@ def generated_examples(n_samples: int, chunk: int):
     return x, y
 
 
-def test_cluster_worker_killed_mid_gradient_is_retried(client):
+@pytest.mark.parametrize("persisted", [False, True], ids=["computed", "persisted"])
+def test_cluster_worker_killed_mid_gradient_is_retried(client, persisted):
+    """Also with ``x`` persisted, where a task sums all the chunks one worker holds: the
+    killed worker's chunks are recomputed from the graph and its tasks rerun elsewhere."""
     net = fastgrad.MLP([64, 30, 10], loss="softmax_cross_entropy", seed=1)
     x, y = generated_examples(FAULT_SAMPLES, FAULT_CHUNK)
     local_x, local_y = dask.compute(x, y, scheduler="threads")
+    if persisted:
+        x = client.persist(x)
+        distributed.wait(x)
+        assert len(fd._chunk_groups(x, x.numblocks[0])) == 2
     expected = net.gradient(local_x, local_y)
     pids = worker_pids(client)
     victim = min(pids)
