@@ -121,7 +121,9 @@ def _start_cluster(n_workers: int):
 
 
 def _rounds(calls: dict, repeats: int) -> tuple[dict, dict, dict]:
-    """Each round times every call once, in order (after one untimed call each).
+    """Each round times every call once, in order (after one untimed call each). A call may
+    return a function (others return None), run after the call's timing and CPU accounting: it
+    releases what the call left on the cluster (see :func:`_release`).
 
     ``calls[name]`` is ``(call, cpu_seconds)``: ``cpu_seconds()`` is the CPU time used so far by
     each process doing the work (this one, or each of the cluster's workers), read before and
@@ -131,7 +133,9 @@ def _rounds(calls: dict, repeats: int) -> tuple[dict, dict, dict]:
     every process had a core of its own).
     """
     for call, _ in calls.values():
-        call()
+        release = call()
+        if release is not None:
+            release()
     times: dict[str, list[float]] = {name: [] for name in calls}
     cores: dict[str, list[float]] = {name: [] for name in calls}
     busiest: dict[str, list[float]] = {name: [] for name in calls}
@@ -139,13 +143,36 @@ def _rounds(calls: dict, repeats: int) -> tuple[dict, dict, dict]:
         for name, (call, cpu_seconds) in calls.items():
             cpu_before = cpu_seconds()
             start = time.perf_counter()
-            call()
+            release = call()
             wall = time.perf_counter() - start
             cpu = [after - before for before, after in zip(cpu_before, cpu_seconds(), strict=True)]
+            if release is not None:
+                release()
             times[name].append(wall)
             cores[name].append(sum(cpu) / wall)
             busiest[name].append(max(cpu))
     return times, cores, busiest
+
+
+def _release(client, holder: list) -> None:
+    """Drop the persisted result in ``holder`` and wait until the scheduler has forgotten its
+    chunks and every worker has handled the messages sent before this point (freeing them).
+
+    Untimed: otherwise a worker of one cluster frees its 256 MiB of results (page unmapping, on
+    a core) while the next call, on the other cluster, is being timed.
+    """
+    import distributed
+
+    keys = [future.key for future in distributed.futures_of(holder[0])]
+    holder.clear()  # the last references: the client tells the scheduler to release them
+
+    def held(dask_scheduler, keys=keys):
+        return sum(key in dask_scheduler.tasks for key in keys)
+
+    deadline = time.monotonic() + 30.0
+    while client.run_on_scheduler(held) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    client.run(lambda: None)  # after the workers' free-keys messages
 
 
 def _process_cpu_seconds() -> list[float]:
@@ -203,7 +230,11 @@ def _fft_case(sizes: dict, repeats: int, clusters) -> Case:
 
         shape, chunk = sizes["fft_shape"], sizes["fft_chunk"]
         local = _signal_block(0, shape[0], shape[1])
-        calls = {"in-process": (lambda: fastgrad.fft(local), _process_cpu_seconds)}
+
+        def in_process():
+            fastgrad.fft(local)  # the result is dropped (freed) inside the timed call
+
+        calls = {"in-process": (in_process, _process_cpu_seconds)}
         placement = {}
         for name, (_, client) in clusters.items():
             with client.as_current():
@@ -214,7 +245,7 @@ def _fft_case(sizes: dict, repeats: int, clusters) -> Case:
                     with client.as_current():
                         y = client.persist(fd.fft(x))
                         distributed.wait(y)
-                        del y
+                    return functools.partial(_release, client, [y])
 
                 calls[name] = (call, functools.partial(_workers_cpu_seconds, client))
         return _summarize(_rounds(calls, repeats), placement)
@@ -235,7 +266,11 @@ def _gradient_case(sizes: dict, repeats: int, clusters) -> Case:
         net = fastgrad.MLP(SIZES, loss="softmax_cross_entropy", seed=0)
         x_local = _example_block(0, n, SIZES[0])
         y_local = _labels(x_local)
-        calls = {"in-process": (lambda: net.gradient(x_local, y_local), _process_cpu_seconds)}
+
+        def in_process():
+            net.gradient(x_local, y_local)
+
+        calls = {"in-process": (in_process, _process_cpu_seconds)}
         placement = {}
         for name, (_, client) in clusters.items():
             with client.as_current():
