@@ -265,8 +265,11 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
             scale = _kernel_scale(_helper.fft_norm(norm), length, forward, real)
         out = x if overwrite_x and x.flags.writeable else np.empty_like(x)
         kernel, plan_, work = _c2c_plan(length, x.dtype)
-        xf = x.reshape(-1, length).view(real)
-        kernel(xf, out.reshape(-1, length).view(real), forward, plan_, scale, _scratch(work, real))
+        if x.ndim == 2:
+            kernel(x, out, forward, plan_, scale, _scratch(work, real))
+        else:
+            rows = x.reshape(-1, length)
+            kernel(rows, out.reshape(-1, length), forward, plan_, scale, _scratch(work, real))
         return out
     array = _helper.fft_input(x)
     norm = _helper.fft_norm(norm)
@@ -287,7 +290,7 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
         kernel, plan_, work = _c2c_plan(length, dtype)
         # threads allocate their own scratch
         work = _scratch(work, real) if workers == 1 else _NO_SCRATCH[real]
-        _run_rows(kernel, rows.view(real), out.view(real), workers, forward, plan_, scale, work)
+        _run_rows(kernel, rows, out, workers, forward, plan_, scale, work)
     return _unrows(out, batch_shape, axis)
 
 
@@ -490,9 +493,10 @@ def rfft(
         out = np.empty(x.shape[:-1] + (length // 2 + 1,), _COMPLEX_OF[real])
         scale = _kernel_scale(_helper.fft_norm(norm), length, True, real)
         plan_ = _r2c_plan(length, out.dtype)
-        _fft.r2c_rows(
-            x.reshape(-1, length), out.reshape(-1, length // 2 + 1).view(real), plan_, scale
-        )
+        if x.ndim == 2:
+            _fft.r2c_rows(x, out, plan_, scale)
+        else:
+            _fft.r2c_rows(x.reshape(-1, length), out.reshape(-1, length // 2 + 1), plan_, scale)
         return out
     array = _helper.fft_input(x)
     _helper.require_real(array)
@@ -507,7 +511,7 @@ def rfft(
     out = np.empty((rows.shape[0], length // 2 + 1), dtype=complex_dtype)
     scale = _kernel_scale(norm, length, True, real)
     plan_ = _r2c_plan(length, complex_dtype)
-    _run_rows(_fft.r2c_rows, rows, out.view(real), workers, plan_, scale)
+    _run_rows(_fft.r2c_rows, rows, out, workers, plan_, scale)
     return _unrows(out, batch_shape, axis)
 
 
@@ -562,7 +566,10 @@ def irfft(
         out = np.empty(x.shape[:-1] + (length,), real)
         scale = _kernel_scale(_helper.fft_norm(norm), length, False, real)
         plan_ = _r2c_plan(length, x.dtype)
-        _fft.c2r_rows(x.reshape(-1, half).view(real), out.reshape(-1, length), plan_, scale)
+        if x.ndim == 2:
+            _fft.c2r_rows(x, out, plan_, scale)
+        else:
+            _fft.c2r_rows(x.reshape(-1, half), out.reshape(-1, length), plan_, scale)
         return out
     array = _helper.fft_input(x)
     norm = _helper.fft_norm(norm)
@@ -576,7 +583,7 @@ def irfft(
     out = np.empty((rows.shape[0], length), dtype=real)
     scale = _kernel_scale(norm, length, False, real)
     plan_ = _r2c_plan(length, complex_dtype)
-    _run_rows(_fft.c2r_rows, rows.view(real), out, workers, plan_, scale)
+    _run_rows(_fft.c2r_rows, rows, out, workers, plan_, scale)
     return _unrows(out, batch_shape, axis)
 
 
