@@ -121,11 +121,20 @@ def _scratch(size: int, real: np.dtype) -> np.ndarray:
     return buffer
 
 
-def _r2c_plan(n: int, dtype: np.dtype) -> np.ndarray:
-    plan = _r2c_plans.get((n, dtype))
-    if plan is None:
-        plan = _remember(_r2c_plans, (n, dtype), _fft.make_r2c_plan(n, np.empty(0, dtype)))
-    return plan
+def _r2c_plan(n: int, dtype: np.dtype):
+    """``(r2c kernel, c2r kernel, plan)`` for real transforms of length n (``dtype`` complex):
+    powers of two get their own kernels and a plan built without compiling, as
+    :func:`_c2c_plan`."""
+    entry = _r2c_plans.get((n, dtype))
+    if entry is None:
+        if n >= 2 and n & (n - 1) == 0:
+            plan = _fft_plan.pow2_r2c_plan(n, dtype)
+            entry = (_fft.pow2_r2c_rows, _fft.pow2_c2r_rows, plan)
+        else:
+            plan = _fft.make_r2c_plan(n, np.empty(0, dtype))
+            entry = (_fft.r2c_rows, _fft.c2r_rows, plan)
+        entry = _remember(_r2c_plans, (n, dtype), entry)
+    return entry
 
 
 def _dft_roots(n: int, dtype: np.dtype, forward: bool) -> np.ndarray:
@@ -221,6 +230,14 @@ def _kernel_scale(norm: str, n: int, forward: bool, real: np.dtype):
     return real.type(_helper.fft_scale(norm, n, forward))
 
 
+def _default_scale(norm, n: int, forward: bool, real: np.dtype):
+    """:func:`_kernel_scale` for an unchecked ``norm``, without the helpers' calls when it is
+    None (the common case of the fast paths): 1 forward, 1/n inverse."""
+    if norm is None:
+        return _ONE[real] if forward else real.type(1.0 / n)
+    return _kernel_scale(_helper.fft_norm(norm), n, forward, real)
+
+
 # ---------------------------------------------------------------------------------------------
 # One-dimensional transforms
 # ---------------------------------------------------------------------------------------------
@@ -256,13 +273,10 @@ _COMPLEX_OF = {
 def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bool):
     if not direct and _takes_fast_path(x, n, axis, workers, plan, _REAL_OF):
         # complex input already C-contiguous along the last axis needs no moving, copying or
-        # overlap check, only a flat (rows, 2n) real view.
+        # overlap check, only a 2-D (rows, n) view.
         length = x.shape[-1]
         real = _REAL_OF[x.dtype]
-        if norm is None and forward:  # the common case, without the helpers' calls
-            scale = _ONE[real]
-        else:
-            scale = _kernel_scale(_helper.fft_norm(norm), length, forward, real)
+        scale = _default_scale(norm, length, forward, real)
         out = x if overwrite_x and x.flags.writeable else np.empty_like(x)
         kernel, plan_, work = _c2c_plan(length, x.dtype)
         if x.ndim == 2:
@@ -491,12 +505,12 @@ def rfft(
         length = x.shape[-1]
         real = x.dtype
         out = np.empty(x.shape[:-1] + (length // 2 + 1,), _COMPLEX_OF[real])
-        scale = _kernel_scale(_helper.fft_norm(norm), length, True, real)
-        plan_ = _r2c_plan(length, out.dtype)
+        scale = _default_scale(norm, length, True, real)
+        kernel, _, plan_ = _r2c_plan(length, out.dtype)
         if x.ndim == 2:
-            _fft.r2c_rows(x, out, plan_, scale)
+            kernel(x, out, plan_, scale)
         else:
-            _fft.r2c_rows(x.reshape(-1, length), out.reshape(-1, length // 2 + 1), plan_, scale)
+            kernel(x.reshape(-1, length), out.reshape(-1, length // 2 + 1), plan_, scale)
         return out
     array = _helper.fft_input(x)
     _helper.require_real(array)
@@ -510,8 +524,8 @@ def rfft(
     rows, batch_shape = _rows(array, axis, length, real)
     out = np.empty((rows.shape[0], length // 2 + 1), dtype=complex_dtype)
     scale = _kernel_scale(norm, length, True, real)
-    plan_ = _r2c_plan(length, complex_dtype)
-    _run_rows(_fft.r2c_rows, rows, out, workers, plan_, scale)
+    kernel, _, plan_ = _r2c_plan(length, complex_dtype)
+    _run_rows(kernel, rows, out, workers, plan_, scale)
     return _unrows(out, batch_shape, axis)
 
 
@@ -564,12 +578,12 @@ def irfft(
         length = 2 * (half - 1)
         real = _REAL_OF[x.dtype]
         out = np.empty(x.shape[:-1] + (length,), real)
-        scale = _kernel_scale(_helper.fft_norm(norm), length, False, real)
-        plan_ = _r2c_plan(length, x.dtype)
+        scale = _default_scale(norm, length, False, real)
+        _, kernel, plan_ = _r2c_plan(length, x.dtype)
         if x.ndim == 2:
-            _fft.c2r_rows(x, out, plan_, scale)
+            kernel(x, out, plan_, scale)
         else:
-            _fft.c2r_rows(x.reshape(-1, half), out.reshape(-1, length), plan_, scale)
+            kernel(x.reshape(-1, half), out.reshape(-1, length), plan_, scale)
         return out
     array = _helper.fft_input(x)
     norm = _helper.fft_norm(norm)
@@ -582,8 +596,8 @@ def irfft(
     rows, batch_shape = _rows(array, axis, length // 2 + 1, complex_dtype)
     out = np.empty((rows.shape[0], length), dtype=real)
     scale = _kernel_scale(norm, length, False, real)
-    plan_ = _r2c_plan(length, complex_dtype)
-    _run_rows(_fft.c2r_rows, rows, out, workers, plan_, scale)
+    _, kernel, plan_ = _r2c_plan(length, complex_dtype)
+    _run_rows(kernel, rows, out, workers, plan_, scale)
     return _unrows(out, batch_shape, axis)
 
 

@@ -68,6 +68,19 @@ def test_numpy_pow2_plan_equals_the_compiled_one(n, dtype):
     np.testing.assert_array_equal(ours, compiled)
 
 
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("n", [2, 4, 8, 16, 1024, 2**13, 2**16])
+def test_numpy_pow2_real_plan_equals_the_compiled_one(n, dtype):
+    """The real transforms of power-of-two length take the plan built with NumPy; the general
+    kernels' compiled plan builder gives the same values, bit for bit."""
+    from fastgrad._kernels import fft_plan
+
+    ours = fft_plan.pow2_r2c_plan(n, dtype)
+    compiled = fft_kernels.make_r2c_plan(n, np.empty(0, dtype))
+    assert ours.dtype == compiled.dtype
+    np.testing.assert_array_equal(ours, compiled)
+
+
 @pytest.mark.skipif(JIT_DISABLED, reason="long transforms")
 def test_kept_scratch_of_a_longer_transform_serves_a_shorter_one(rng):
     """The public layer keeps one scratch array per thread; kernels must use only its head."""

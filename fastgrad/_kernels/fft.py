@@ -50,6 +50,8 @@ __all__ = [
     "make_pow2_plan",
     "make_r2c_plan",
     "next_direct_length",
+    "pow2_c2r_rows",
+    "pow2_r2c_rows",
     "pow2_rows",
     "r2c_rows",
     "unit_roots",
@@ -977,44 +979,47 @@ def pow2_rows(x, y, forward, plan, scale, work):
     """
     xf = x.view(plan.dtype)
     yf = y.view(plan.dtype)
-    n_rows = x.shape[0]
     n = x.shape[1]
     conj = plan[0] if forward else plan[1]
     work = work[: 4 * n] if work.shape[0] >= 4 * n else np.empty(4 * n, dtype=plan.dtype)
+    for row in range(x.shape[0]):
+        _pow2_row(xf[row], yf[row], plan, work, conj, scale)
+
+
+@kernel(inline="always")
+def _pow2_row(x_row, y_row, plan, work, conj, scale):
+    """The body of :func:`pow2_rows` for one interleaved row of n values (``work``: 4n values),
+    inlined into each kernel that calls it (no extra call level to compile)."""
+    n = x_row.shape[0] // 2
+    if n <= 4:
+        _pow2_small(x_row, y_row, conj, scale)
+        return
     ra = work[0:n]
     ia = work[n : 2 * n]
     rb = work[2 * n : 3 * n]
     ib = work[3 * n : 4 * n]
     n_stages = int(plan[9])
-    for row in range(n_rows):
-        x_row = xf[row]
-        y_row = yf[row]
-        if n <= 4:
-            _pow2_small(x_row, y_row, conj, scale)
-            continue
-        offset = _HEADER + n_stages
-        _radix4_first(x_row, ra, ia, plan[offset : offset + 6 * (n // 4)], conj)
-        offset += 6 * (n // 4)
-        length = n // 4
-        stride = 4
-        for stage in range(1, n_stages):
-            r = int(plan[_HEADER + stage])
-            m = length // r
-            block = plan[offset : offset + 2 * (r - 1) * m]
-            src_re, src_im, dst_re, dst_im = (
-                (ra, ia, rb, ib) if stage % 2 == 1 else (rb, ib, ra, ia)
-            )
-            if stage == n_stages - 1 and r == 4:
-                _radix4_last(src_re, src_im, y_row, conj, scale)
-            elif stage == n_stages - 1:
-                _radix2_last(src_re, src_im, y_row, conj, scale)
-            elif r == 4:
-                _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
-            else:
-                _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
-            offset += 2 * (r - 1) * m
-            length = m
-            stride *= r
+    offset = _HEADER + n_stages
+    _radix4_first(x_row, ra, ia, plan[offset : offset + 6 * (n // 4)], conj)
+    offset += 6 * (n // 4)
+    length = n // 4
+    stride = 4
+    for stage in range(1, n_stages):
+        r = int(plan[_HEADER + stage])
+        m = length // r
+        block = plan[offset : offset + 2 * (r - 1) * m]
+        src_re, src_im, dst_re, dst_im = (ra, ia, rb, ib) if stage % 2 == 1 else (rb, ib, ra, ia)
+        if stage == n_stages - 1 and r == 4:
+            _radix4_last(src_re, src_im, y_row, conj, scale)
+        elif stage == n_stages - 1:
+            _radix2_last(src_re, src_im, y_row, conj, scale)
+        elif r == 4:
+            _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
+        else:
+            _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
+        offset += 2 * (r - 1) * m
+        length = m
+        stride *= r
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1184,6 +1189,45 @@ def c2r_rows(x, out, plan, scale):
     for row in range(n_rows):
         _c2r_pack(xf[row], pf, split_re, split_im)
         _c2c_row(pf, out[row], half_plan, work, conj, scale)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_r2c_rows(x, out, plan, scale):
+    """:func:`r2c_rows` for n a power of two (n >= 2): the half-length transform runs on the flat
+    driver of :func:`pow2_rows`, so neither the general Stockham driver nor Bluestein is
+    compiled (the plan is :func:`make_r2c_plan`'s, whose half plan is then
+    :func:`make_pow2_plan`'s)."""
+    of = out.view(plan.dtype)
+    h = x.shape[1] // 2
+    split_re = plan[0 : h + 1]
+    split_im = plan[h + 1 : 2 * h + 2]
+    half_plan = plan[2 * h + 2 :]
+    one = half_plan[0]
+    half = scale / (one + one)
+    zf = np.empty(2 * h, dtype=plan.dtype)
+    work = np.empty(4 * h, dtype=plan.dtype)
+    for row in range(x.shape[0]):
+        _pow2_row(x[row], zf, half_plan, work, one, one)
+        _r2c_split(zf, of[row], split_re, split_im, half)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_c2r_rows(x, out, plan, scale):
+    """:func:`c2r_rows` for n a power of two (n >= 2), on the flat driver of :func:`pow2_rows`
+    (see :func:`pow2_r2c_rows`)."""
+    xf = x.view(plan.dtype)
+    h = out.shape[1] // 2
+    split_re = plan[0 : h + 1]
+    split_im = plan[h + 1 : 2 * h + 2]
+    half_plan = plan[2 * h + 2 :]
+    conj = half_plan[1]
+    pf = np.empty(2 * h, dtype=plan.dtype)
+    work = np.empty(4 * h, dtype=plan.dtype)
+    for row in range(out.shape[0]):
+        _c2r_pack(xf[row], pf, split_re, split_im)
+        _pow2_row(pf, out[row], half_plan, work, conj, scale)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,3 +53,12 @@ def pow2_plan(n: int, dtype) -> np.ndarray:
         length = m
     real = np.float32 if np.dtype(dtype) == np.complex64 else np.float64
     return np.concatenate(parts).astype(real)
+
+
+def pow2_r2c_plan(n: int, dtype) -> np.ndarray:
+    """The plan of :func:`_fft.make_r2c_plan` for real transforms of length n, a power of two
+    >= 2 (``dtype`` the complex working dtype): the split twiddles then the half plan."""
+    h = n // 2
+    c, s = unit_roots_table(np.arange(h + 1), n)
+    half = pow2_plan(h, dtype)
+    return np.concatenate([c.astype(half.dtype), (-s).astype(half.dtype), half])
