@@ -396,6 +396,56 @@ def dense_backward(grad_out, x, weight, out, code, delta, grad_x, grad_weight, g
     return n_bad + count_nonfinite(grad_x)
 
 
+@kernel(inline="always")
+def _max_magnitude_bits(bits, mask, mantissa_bits, exponent_bias):
+    """Largest ``|v|`` of the floats whose bit patterns are ``bits``, as a float64; Inf if any is
+    NaN or Inf.
+
+    With the sign bit cleared (``& mask``), the IEEE 754 bit patterns of non-negative floats
+    order like the values, and NaN and Inf come above every finite value. So the float maximum
+    is an unsigned-integer maximum, which LLVM vectorizes; a float maximum that propagates NaN
+    does not vectorize. The winning pattern is decoded exactly (normal or subnormal).
+    """
+    top = mask ^ mask  # zero of the bits' type
+    for k in range(bits.shape[0]):
+        b = bits[k] & mask
+        top = b if b > top else top
+    pattern = np.int64(top)  # < 2^63: the sign bit is cleared
+    exponent = pattern >> mantissa_bits
+    mantissa = pattern & ((1 << mantissa_bits) - 1)
+    if exponent == 2 * exponent_bias + 1:  # all ones: Inf or NaN
+        return np.inf
+    if exponent == 0:  # zero or subnormal
+        return math.ldexp(np.float64(mantissa), int(1 - exponent_bias - mantissa_bits))
+    significand = np.float64(mantissa | (1 << mantissa_bits))
+    return math.ldexp(significand, int(exponent - exponent_bias - mantissa_bits))
+
+
+@kernel
+def _max_abs(values):
+    """Largest ``|v|`` of the 2-D array ``values`` in float64; Inf if any entry is NaN or Inf.
+
+    C-contiguous arrays (every caller's, in practice) take the vectorized integer maximum of
+    :func:`_max_magnitude_bits`: at a 10 x 784 mini-batch it is about 15x faster than the
+    float loop below, which is kept for other layouts.
+    """
+    if values.flags.c_contiguous:
+        flat = values.ravel()  # a view for arrays typed C-contiguous, a copy for other types
+        if values.itemsize == 8:
+            return _max_magnitude_bits(
+                flat.view(np.uint64), np.uint64(0x7FFFFFFFFFFFFFFF), 52, 1023
+            )
+        return _max_magnitude_bits(flat.view(np.uint32), np.uint32(0x7FFFFFFF), 23, 127)
+    n_rows, n_cols = values.shape
+    top = 0.0
+    for i in range(n_rows):
+        for j in range(n_cols):
+            size = np.float64(abs(values[i, j]))
+            top = size if size > top else top
+            top = top if size < np.inf else np.inf
+    return top
+
+
 @kernel
 def dense_backward_inplace(grad_out, x, weight, out, code, grad_x, grad_weight, grad_bias, need_x):
     """Dense layer backward; overwrites ``grad_out`` with ``delta`` = dL/dz.
@@ -414,8 +464,9 @@ def dense_backward_inplace(grad_out, x, weight, out, code, grad_x, grad_weight, 
     products (one when ``need_x`` is false, as for a network's first layer) and one pass for the
     column sums; nothing from the forward pass is recomputed.
 
-    Returns :math:`\\max |\\delta|` (Inf if a ``delta`` is NaN or Inf), taken in the column-sum
-    pass: with the largest input it bounds every entry of ``grad_weight`` (see
+    Returns :math:`\\max |\\delta|` (Inf if a ``delta`` is NaN or Inf), by :func:`_max_abs`
+    (a separate pass: folded into the column sums, its NaN-propagating maximum kept that loop
+    from vectorizing): with the largest input it bounds every entry of ``grad_weight`` (see
     :func:`sgd_epoch`).
     """
     activation_backward_inplace(grad_out, out, code)
@@ -423,17 +474,12 @@ def dense_backward_inplace(grad_out, x, weight, out, code, grad_x, grad_weight, 
     n_samples, n_out = grad_out.shape
     for j in range(n_out):
         grad_bias[j] = 0
-    delta_max = 0.0
     for i in range(n_samples):
-        for j in range(n_out):
-            d = grad_out[i, j]
-            grad_bias[j] += d
-            size = np.float64(abs(d))
-            delta_max = size if size > delta_max else delta_max
-            delta_max = delta_max if size < np.inf else np.inf  # NaN and Inf give Inf
+        for j in range(n_out):  # vectorized over j
+            grad_bias[j] += grad_out[i, j]
     if need_x:
         np.dot(grad_out, weight.T, grad_x)
-    return delta_max
+    return _max_abs(grad_out)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -580,56 +626,6 @@ def network_forward(params, sizes, codes, x, acts, z_last, zero_bias):
         p_off += n_in * n_out + n_out
         a_off += n_samples * n_out
     return n_bad
-
-
-@kernel(inline="always")
-def _max_magnitude_bits(bits, mask, mantissa_bits, exponent_bias):
-    """Largest ``|v|`` of the floats whose bit patterns are ``bits``, as a float64; Inf if any is
-    NaN or Inf.
-
-    With the sign bit cleared (``& mask``), the IEEE 754 bit patterns of non-negative floats
-    order like the values, and NaN and Inf come above every finite value. So the float maximum
-    is an unsigned-integer maximum, which LLVM vectorizes; a float maximum that propagates NaN
-    does not vectorize. The winning pattern is decoded exactly (normal or subnormal).
-    """
-    top = mask ^ mask  # zero of the bits' type
-    for k in range(bits.shape[0]):
-        b = bits[k] & mask
-        top = b if b > top else top
-    pattern = np.int64(top)  # < 2^63: the sign bit is cleared
-    exponent = pattern >> mantissa_bits
-    mantissa = pattern & ((1 << mantissa_bits) - 1)
-    if exponent == 2 * exponent_bias + 1:  # all ones: Inf or NaN
-        return np.inf
-    if exponent == 0:  # zero or subnormal
-        return math.ldexp(np.float64(mantissa), int(1 - exponent_bias - mantissa_bits))
-    significand = np.float64(mantissa | (1 << mantissa_bits))
-    return math.ldexp(significand, int(exponent - exponent_bias - mantissa_bits))
-
-
-@kernel
-def _max_abs(values):
-    """Largest ``|v|`` of the 2-D array ``values`` in float64; Inf if any entry is NaN or Inf.
-
-    C-contiguous arrays (every caller's, in practice) take the vectorized integer maximum of
-    :func:`_max_magnitude_bits`: at a 10 x 784 mini-batch it is about 15x faster than the
-    float loop below, which is kept for other layouts.
-    """
-    if values.flags.c_contiguous:
-        flat = values.ravel()  # a view for arrays typed C-contiguous, a copy for other types
-        if values.itemsize == 8:
-            return _max_magnitude_bits(
-                flat.view(np.uint64), np.uint64(0x7FFFFFFFFFFFFFFF), 52, 1023
-            )
-        return _max_magnitude_bits(flat.view(np.uint32), np.uint32(0x7FFFFFFF), 23, 127)
-    n_rows, n_cols = values.shape
-    top = 0.0
-    for i in range(n_rows):
-        for j in range(n_cols):
-            size = np.float64(abs(values[i, j]))
-            top = size if size > top else top
-            top = top if size < np.inf else np.inf
-    return top
 
 
 @kernel
