@@ -115,6 +115,7 @@ def round_robin(
     subject: str,
     budget: float | None = None,
     max_repeats: int | None = None,
+    min_sample: float | None = None,
 ) -> dict:
     """Time ``functions`` round-robin and return ``{"times": ..., "ratios": ...}``.
 
@@ -130,6 +131,12 @@ def round_robin(
         Seconds for the timed rounds, instead of ``config.budget``.
     max_repeats : int, optional
         At most this many rounds, instead of ``config.max_repeats``.
+    min_sample : float, optional
+        Seconds per sample, instead of ``config.min_sample``. Multi-threaded cases need long
+        samples on a virtual machine: a core left idle during the other libraries' calls is
+        halted, and waking it costs the next multi-threaded call about a millisecond
+        (fastgrad's workers=2 on 1024 x 1024 measured 2.9 ms a call with a 50 ms pause before
+        each sample, 1.8 ms back to back).
 
     Returns
     -------
@@ -139,6 +146,7 @@ def round_robin(
         ``min_ratio`` (ratio of the minima).
     """
     budget = config.budget if budget is None else budget
+    min_sample = config.min_sample if min_sample is None else min_sample
     max_repeats = config.max_repeats if max_repeats is None else max_repeats
     numbers, first = {}, {}
     for name, function in functions.items():
@@ -146,7 +154,7 @@ def round_robin(
         warm_up = _sample(function, 1)
         # a call of seconds is its own estimate (an overestimate if it compiled: harmless)
         first[name] = warm_up if warm_up > 2.0 else _sample(function, 1)
-        numbers[name] = max(1, math.ceil(config.min_sample / max(first[name], 1e-9)))
+        numbers[name] = max(1, math.ceil(min_sample / max(first[name], 1e-9)))
     round_cost = sum(first[name] * numbers[name] for name in functions)
     repeats = int(budget / max(round_cost, 1e-9))
     repeats = max(min(config.min_repeats, max_repeats), min(max_repeats, repeats))

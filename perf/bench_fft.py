@@ -104,7 +104,9 @@ def _batch_case(rows: int, n: int, workers: int) -> Case:
     def run(config: Config) -> dict:
         x = _complex_input(n, np.complex128, rows=rows)
         functions = _transforms(x, "c2c", config, workers=workers)
-        return round_robin(functions, config, subject="fastgrad")
+        # several threads: samples of many calls, so that waking an idle core is paid once
+        min_sample = 20 * config.min_sample if workers > 1 else None
+        return round_robin(functions, config, subject="fastgrad", min_sample=min_sample)
 
     params = {"rows": rows, "n": n, "workers": workers, "dtype": "complex128"}
     return Case(f"fft.batch/{rows}x{n}/workers={workers}", "fft.batch", params, run)
