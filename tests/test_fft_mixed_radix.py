@@ -19,13 +19,22 @@ LARGE_MIXED_SIZES = () if JIT_DISABLED else (3 * 5**5 * 4, 10**5)
 BLUESTEIN_SIZES = (6, 11, 31, 101)  # padded to 12, 24, 64, 204
 
 
-@pytest.mark.parametrize("n", [1, 2, 4, 8, 12, 20, 32, 40, 100, 6000])
-def test_radices_multiply_to_n(n):
-    radices = fft_kernels._radices(n)
+@pytest.mark.parametrize("single", [False, True])
+@pytest.mark.parametrize("n", [1, 2, 4, 8, 12, 16, 20, 32, 40, 100, 4096, 6000, 2**17])
+def test_radices_multiply_to_n(n, single):
+    """Radix 8 first only for powers of two from 16 in single precision and from 2^17 in
+    double; the last stage is radix 4 or 2 whenever n has a factor of two left (the drivers
+    have no radix-8 last)."""
+    radices = fft_kernels._radices(n, single).tolist()
     assert int(np.prod(radices)) == (n if n > 4 else 1)
     if n > 4:
-        assert radices[0] == 4
-        assert set(radices.tolist()) <= {2, 3, 4, 5}
+        power_of_two = n & (n - 1) == 0
+        eight_first = power_of_two and n >= (16 if single else 2**17)
+        assert radices[0] == (8 if eight_first else 4)
+        assert set(radices) <= {2, 3, 4, 5, 8}
+        assert 8 not in radices[1:-1] or n >= 4096
+        if power_of_two and len(radices) > 1:
+            assert radices[-1] in (2, 4)
 
 
 @pytest.mark.parametrize("n", [6, 11, 31, 101, 997])

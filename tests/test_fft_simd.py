@@ -69,6 +69,10 @@ def _first_args(dtype, n=256):
     )
 
 
+def _first8_args(dtype, n=256):
+    return (*_first_args(dtype, n)[:3], np.ones(14 * (n // 8), dtype), dtype(1), dtype(0.7))
+
+
 def _last_args(dtype, n=256):
     return (np.zeros(n, dtype), np.zeros(n, dtype), np.zeros(2 * n, dtype), dtype(1), dtype(1))
 
@@ -76,6 +80,7 @@ def _last_args(dtype, n=256):
 #: name -> (argument maker, whether it multiplies by twiddles, i.e. must contain FMAs)
 BUTTERFLIES = {
     "_radix4_first": (_first_args, True),
+    "_radix8_first": (_first8_args, True),
     "_radix4_stage": (_stage_args(4), True),
     "_radix3_stage": (_stage_args(3, 0.8, 0.5), True),
     "_radix5_stage": (_stage_args(5, 0.3, -0.8, 0.9, 0.6), True),

@@ -38,7 +38,8 @@ def unit_roots_table(k: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def pow2_plan(n: int, dtype) -> np.ndarray:
     """The plan of :func:`_fft.make_pow2_plan` for complex ``dtype`` (n a power of two)."""
-    radices = getattr(_fft._radices, "py_func", _fft._radices)(n)  # Python: nothing to compile
+    single = np.dtype(dtype) == np.complex64
+    radices = getattr(_fft._radices, "py_func", _fft._radices)(n, single)  # nothing to compile
     fifths_c, fifths_s = unit_roots_table(np.array([1, 2]), 5)
     header = [1.0, -1.0, math.sqrt(3.0) / 2.0, fifths_c[0], fifths_c[1], fifths_s[0]]
     header += [fifths_s[1], math.sqrt(0.5), 0.0, float(len(radices))]
