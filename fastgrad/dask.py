@@ -507,6 +507,8 @@ def _chunk_groups(x, n_chunks: int) -> list[list[int]]:
     client = getattr(get_scheduler(), "__self__", None)
     if client is None or not hasattr(client, "who_has"):
         return singles  # Dask's threads (or another single-machine scheduler)
+    if getattr(client, "asynchronous", False):
+        return singles  # its calls return awaitables: no blocking placement query from here
     holders = client.who_has(x)  # {key: workers}, for the chunks held as futures
     by_worker: dict[str, list[int]] = {}
     for i, key in enumerate(_chunk_keys(x)):

@@ -306,6 +306,26 @@ def test_gradient_merges_split_columns_and_one_chunk_is_exact(rng):
     assert_same_gradient(grads, expected, rtol=1e-14)
 
 
+def test_chunks_run_one_per_task_without_a_blocking_distributed_client(rng, monkeypatch):
+    """Grouping by holder needs a synchronous dask.distributed client: Dask's threads, and an
+    asynchronous client (whose queries return awaitables), keep one task per chunk."""
+    x = chunked(rng.standard_normal((N_SAMPLES, 4)), 64)
+    singles = [[i] for i in range(x.numblocks[0])]
+    assert fd._chunk_groups(x, x.numblocks[0]) == singles  # Dask's threads
+
+    class AsyncClient:
+        asynchronous = True
+
+        def who_has(self, *args):  # pragma: no cover - must not be called
+            raise AssertionError("queried an asynchronous client")
+
+        def get(self, *args):  # pragma: no cover - only its __self__ is looked at
+            raise AssertionError
+
+    monkeypatch.setattr(fd, "get_scheduler", lambda: AsyncClient().get)
+    assert fd._chunk_groups(x, x.numblocks[0]) == singles
+
+
 def test_gradient_does_not_modify_the_network(rng):
     net = fastgrad.MLP(**NETWORKS[1], seed=4)
     before = [p.copy() for p in net.weights + net.biases]
