@@ -346,6 +346,31 @@ def _dft4(ar, ai, br, bi, cr, ci, dr, di):
     )
 
 
+@kernel(inline="always")
+def _dft8(
+    u0r, u0i, u1r, u1i, u2r, u2i, u3r, u3i, u4r, u4i, u5r, u5i, u6r, u6i, u7r, u7i, sqrt_half
+):
+    """The forward 8-point DFT of ``u_0 .. u_7``: two 4-point DFTs of the even and odd inputs,
+    ``E = DFT_4(u_0, u_2, u_4, u_6)``, ``O = DFT_4(u_1, u_3, u_5, u_7)``, then
+
+    .. math:: y_k = E_k + \\omega_8^k O_k, \\quad y_{k+4} = E_k - \\omega_8^k O_k, \\quad
+        \\omega_8 = e^{-i\\pi/4} = \\sqrt{1/2}\\,(1 - i)
+
+    Returns the real and imaginary parts of ``y_0 .. y_7``.
+    """
+    e0r, e0i, e1r, e1i, e2r, e2i, e3r, e3i = _dft4(u0r, u0i, u2r, u2i, u4r, u4i, u6r, u6i)
+    o0r, o0i, o1r, o1i, o2r, o2i, o3r, o3i = _dft4(u1r, u1i, u3r, u3i, u5r, u5i, u7r, u7i)
+    # omega_8^k O_k: k = 1: sqrt(1/2)(1 - i), k = 2: -i, k = 3: -sqrt(1/2)(1 + i)
+    v1r = sqrt_half * (o1r + o1i)
+    v1i = sqrt_half * (o1i - o1r)
+    v3r = sqrt_half * (o3i - o3r)
+    v3i = -sqrt_half * (o3r + o3i)
+    return (
+        e0r + o0r, e0i + o0i, e1r + v1r, e1i + v1i, e2r + o2i, e2i - o2r, e3r + v3r, e3i + v3i,
+        e0r - o0r, e0i - o0i, e1r - v1r, e1i - v1i, e2r - o2i, e2i + o2r, e3r - v3r, e3i - v3i,
+    )  # fmt: skip
+
+
 @butterfly
 def _radix4_first(xf, dst_re, dst_im, tw, conj):
     """The first radix-4 stage (L = n, stride 1): interleaved input ``xf`` to split ``dst``.
@@ -390,7 +415,7 @@ def _radix4_first(xf, dst_re, dst_im, tw, conj):
 def _radix8_first(xf, dst_re, dst_im, tw, conj, sqrt_half):
     """The first stage as radix 8 (L = n, stride 1), for powers of two from 16: interleaved
     input ``xf`` to split ``dst``, as :func:`_radix4_first` (vectorized over p, ``conj`` on
-    the way in) with the butterfly of :func:`_radix8_stage`."""
+    the way in) with the butterfly :func:`_dft8`."""
     m = xf.shape[0] // 16
     x0 = xf[0 : 2 * m]
     x1 = xf[2 * m : 4 * m]
@@ -401,32 +426,22 @@ def _radix8_first(xf, dst_re, dst_im, tw, conj, sqrt_half):
     x6 = xf[12 * m : 14 * m]
     x7 = xf[14 * m : 16 * m]
     for p in range(m):
-        e0r, e0i, e1r, e1i, e2r, e2i, e3r, e3i = _dft4(
-            x0[2 * p], conj * x0[2 * p + 1], x2[2 * p], conj * x2[2 * p + 1],
-            x4[2 * p], conj * x4[2 * p + 1], x6[2 * p], conj * x6[2 * p + 1],
+        y0r, y0i, y1r, y1i, y2r, y2i, y3r, y3i, y4r, y4i, y5r, y5i, y6r, y6i, y7r, y7i = _dft8(
+            x0[2 * p], conj * x0[2 * p + 1], x1[2 * p], conj * x1[2 * p + 1],
+            x2[2 * p], conj * x2[2 * p + 1], x3[2 * p], conj * x3[2 * p + 1],
+            x4[2 * p], conj * x4[2 * p + 1], x5[2 * p], conj * x5[2 * p + 1],
+            x6[2 * p], conj * x6[2 * p + 1], x7[2 * p], conj * x7[2 * p + 1], sqrt_half,
         )  # fmt: skip
-        o0r, o0i, o1r, o1i, o2r, o2i, o3r, o3i = _dft4(
-            x1[2 * p], conj * x1[2 * p + 1], x3[2 * p], conj * x3[2 * p + 1],
-            x5[2 * p], conj * x5[2 * p + 1], x7[2 * p], conj * x7[2 * p + 1],
-        )  # fmt: skip
-        v1r = sqrt_half * (o1r + o1i)
-        v1i = sqrt_half * (o1i - o1r)
-        v3r = sqrt_half * (o3i - o3r)
-        v3i = -sqrt_half * (o3r + o3i)
         o = 8 * p
-        dst_re[o] = e0r + o0r
-        dst_im[o] = e0i + o0i
-        dst_re[o + 1], dst_im[o + 1] = _twiddled(e1r + v1r, e1i + v1i, tw[p], tw[m + p])
-        dst_re[o + 2], dst_im[o + 2] = _twiddled(e2r + o2i, e2i - o2r, tw[2 * m + p], tw[3 * m + p])
-        dst_re[o + 3], dst_im[o + 3] = _twiddled(e3r + v3r, e3i + v3i, tw[4 * m + p], tw[5 * m + p])
-        dst_re[o + 4], dst_im[o + 4] = _twiddled(e0r - o0r, e0i - o0i, tw[6 * m + p], tw[7 * m + p])
-        dst_re[o + 5], dst_im[o + 5] = _twiddled(e1r - v1r, e1i - v1i, tw[8 * m + p], tw[9 * m + p])
-        dst_re[o + 6], dst_im[o + 6] = _twiddled(
-            e2r - o2i, e2i + o2r, tw[10 * m + p], tw[11 * m + p]
-        )
-        dst_re[o + 7], dst_im[o + 7] = _twiddled(
-            e3r - v3r, e3i - v3i, tw[12 * m + p], tw[13 * m + p]
-        )
+        dst_re[o] = y0r
+        dst_im[o] = y0i
+        dst_re[o + 1], dst_im[o + 1] = _twiddled(y1r, y1i, tw[p], tw[m + p])
+        dst_re[o + 2], dst_im[o + 2] = _twiddled(y2r, y2i, tw[2 * m + p], tw[3 * m + p])
+        dst_re[o + 3], dst_im[o + 3] = _twiddled(y3r, y3i, tw[4 * m + p], tw[5 * m + p])
+        dst_re[o + 4], dst_im[o + 4] = _twiddled(y4r, y4i, tw[6 * m + p], tw[7 * m + p])
+        dst_re[o + 5], dst_im[o + 5] = _twiddled(y5r, y5i, tw[8 * m + p], tw[9 * m + p])
+        dst_re[o + 6], dst_im[o + 6] = _twiddled(y6r, y6i, tw[10 * m + p], tw[11 * m + p])
+        dst_re[o + 7], dst_im[o + 7] = _twiddled(y7r, y7i, tw[12 * m + p], tw[13 * m + p])
 
 
 @butterfly
@@ -632,13 +647,8 @@ def _radix5_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, c1, c2, s1, s2)
 
 @butterfly
 def _radix8_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, sqrt_half):
-    """A radix-8 stage (L = 8m, stride s), split to split: two 4-point DFTs of the even and
-    odd inputs, ``E = DFT_4(u_0, u_2, u_4, u_6)``, ``O = DFT_4(u_1, u_3, u_5, u_7)``, then
-
-    .. math:: y_k = E_k + \\omega_8^k O_k, \\quad y_{k+4} = E_k - \\omega_8^k O_k, \\quad
-        \\omega_8 = e^{-i\\pi/4} = \\sqrt{1/2}\\,(1 - i)
-
-    and the twiddles ``w^{kp}``. Used for the middle stages of long transforms: one pass over
+    """A radix-8 stage (L = 8m, stride s), split to split: the butterfly :func:`_dft8` and the
+    twiddles ``w^{kp}``. Used for the middle stages of long transforms: one pass over
     memory instead of 1.5 radix-4 passes. One slice per array and p, indexed ``q + j*step``,
     as in :func:`_radix5_stage`, so that LLVM vectorizes it.
     """
@@ -665,40 +675,22 @@ def _radix8_stage(src_re, src_im, dst_re, dst_im, tw, m, stride, sqrt_half):
         w7r = tw[12 * m + p]
         w7i = tw[13 * m + p]
         for q in range(stride):
-            e0r, e0i, e1r, e1i, e2r, e2i, e3r, e3i = _dft4(
-                ur[q],
-                ui[q],
-                ur[q + 2 * step],
-                ui[q + 2 * step],
-                ur[q + 4 * step],
-                ui[q + 4 * step],
-                ur[q + 6 * step],
-                ui[q + 6 * step],
-            )
-            o0r, o0i, o1r, o1i, o2r, o2i, o3r, o3i = _dft4(
-                ur[q + step],
-                ui[q + step],
-                ur[q + 3 * step],
-                ui[q + 3 * step],
-                ur[q + 5 * step],
-                ui[q + 5 * step],
-                ur[q + 7 * step],
-                ui[q + 7 * step],
-            )
-            # omega_8^k O_k: k = 1: sqrt(1/2)(1 - i), k = 2: -i, k = 3: -sqrt(1/2)(1 + i)
-            v1r = sqrt_half * (o1r + o1i)
-            v1i = sqrt_half * (o1i - o1r)
-            v3r = sqrt_half * (o3i - o3r)
-            v3i = -sqrt_half * (o3r + o3i)
-            yr[q] = e0r + o0r
-            yi[q] = e0i + o0i
-            yr[q + stride], yi[q + stride] = _twiddled(e1r + v1r, e1i + v1i, w1r, w1i)
-            yr[q + 2 * stride], yi[q + 2 * stride] = _twiddled(e2r + o2i, e2i - o2r, w2r, w2i)
-            yr[q + 3 * stride], yi[q + 3 * stride] = _twiddled(e3r + v3r, e3i + v3i, w3r, w3i)
-            yr[q + 4 * stride], yi[q + 4 * stride] = _twiddled(e0r - o0r, e0i - o0i, w4r, w4i)
-            yr[q + 5 * stride], yi[q + 5 * stride] = _twiddled(e1r - v1r, e1i - v1i, w5r, w5i)
-            yr[q + 6 * stride], yi[q + 6 * stride] = _twiddled(e2r - o2i, e2i + o2r, w6r, w6i)
-            yr[q + 7 * stride], yi[q + 7 * stride] = _twiddled(e3r - v3r, e3i - v3i, w7r, w7i)
+            y0r, y0i, y1r, y1i, y2r, y2i, y3r, y3i, y4r, y4i, y5r, y5i, y6r, y6i, y7r, y7i = _dft8(
+                ur[q], ui[q], ur[q + step], ui[q + step],
+                ur[q + 2 * step], ui[q + 2 * step], ur[q + 3 * step], ui[q + 3 * step],
+                ur[q + 4 * step], ui[q + 4 * step], ur[q + 5 * step], ui[q + 5 * step],
+                ur[q + 6 * step], ui[q + 6 * step], ur[q + 7 * step], ui[q + 7 * step],
+                sqrt_half,
+            )  # fmt: skip
+            yr[q] = y0r
+            yi[q] = y0i
+            yr[q + stride], yi[q + stride] = _twiddled(y1r, y1i, w1r, w1i)
+            yr[q + 2 * stride], yi[q + 2 * stride] = _twiddled(y2r, y2i, w2r, w2i)
+            yr[q + 3 * stride], yi[q + 3 * stride] = _twiddled(y3r, y3i, w3r, w3i)
+            yr[q + 4 * stride], yi[q + 4 * stride] = _twiddled(y4r, y4i, w4r, w4i)
+            yr[q + 5 * stride], yi[q + 5 * stride] = _twiddled(y5r, y5i, w5r, w5i)
+            yr[q + 6 * stride], yi[q + 6 * stride] = _twiddled(y6r, y6i, w6r, w6i)
+            yr[q + 7 * stride], yi[q + 7 * stride] = _twiddled(y7r, y7i, w7r, w7i)
 
 
 @butterfly
