@@ -7,9 +7,10 @@ row, together with a *plan*: one 1-D real array of precomputed tables built by
 dtype). Everything else a kernel needs (radix stages, Bluestein's padded length, offsets into
 the plan) follows from the transform length, so one array is all that crosses Numba's dispatcher.
 
-Complex data cross the interface as *interleaved* real views (``z.view(float64)``: row of
-``2n`` values ``re_0, im_0, re_1, ...``); inside, the butterflies work on *split* real and
-imaginary scratch arrays, which LLVM vectorizes (see :mod:`fastgrad._kernels._pipeline`).
+The row kernels take complex rows and view them here as *interleaved* real rows
+(``z.view(float64)``: ``2n`` values ``re_0, im_0, re_1, ...``), which is cheaper than viewing
+them in Python; inside, the butterflies work on *split* real and imaginary scratch arrays, which
+LLVM vectorizes (see :mod:`fastgrad._kernels._pipeline`).
 
 Conventions (as scipy.fft, "backward" normalization, unscaled in both directions):
 
@@ -149,10 +150,11 @@ def dft_rows(x, out, roots):
 #     dst[q + s*(r*p + k)] = w^(k*p) * y_k,   y_k = sum_j u_j exp(-2j*pi*jk/r),   w = exp(-2j*pi/L)
 #
 # (Stockham's ordering: the outputs of a stage go to r*p + k, so the next stage, of stride r*s,
-# finds each sub-sequence contiguous and no bit reversal is needed). The first stage is radix 4
-# (stride 1: vectorized over p, reading the interleaved input); the later ones are vectorized
-# over q (stride >= 4). The last stage has m = 1 (no twiddles); it is radix 2 when n/4 holds an
-# odd power of two, else radix 4 when n holds 4^2, and writes the interleaved output directly.
+# finds each sub-sequence contiguous and no bit reversal is needed). The first stage is radix 4,
+# or 8 for some powers of two (see _radices) (stride 1: vectorized over p, reading the
+# interleaved input); the later ones are vectorized over q (stride >= 4). The last stage has
+# m = 1 (no twiddles); for a length with a factor of two left it is radix 2 or 4, and it writes
+# the interleaved output directly.
 #
 # Plan layout (one real array, see make_c2c_plan): entries 0..7 are the constants 1, -1,
 # sin(pi/3), cos(2pi/5), cos(4pi/5), sin(2pi/5), sin(4pi/5), sqrt(1/2) in the working dtype,
