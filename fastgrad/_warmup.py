@@ -14,11 +14,14 @@ import numpy as np
 
 __all__ = ["warmup"]
 
-# Numba compiles one version per argument types, not per size: single and double precision,
-# a power-of-two length (radix-4 Stockham) and two other lengths (Bluestein, even and odd, which
-# take different paths in the real transforms) cover every transform kernel.
+# Numba compiles one version per argument types, not per size, but powers of two pick one of
+# three drivers by length (see fastgrad._kernels.fft_plan.pow2_kernel): single and double
+# precision, 4 (no stages), 8 (radix 4 first), 16 and 2^17 (radix 8 first in single and in
+# double precision) and two other lengths (Bluestein, even and odd, which take different paths
+# in the real transforms) cover every transform kernel.
 _DTYPES = (np.float32, np.float64)
-_FFT_LENGTHS = (8, 6, 5)
+_FFT_LENGTHS = (4, 8, 16, 6, 5)
+_RADIX8_FIRST_LENGTH = 1 << 17
 
 
 def warmup() -> float:
@@ -60,6 +63,7 @@ def warmup() -> float:
             fourier.ifft(signal)
             fourier.irfft(fourier.rfft(signal), n=n)
             fourier.ifftn(fourier.fftn(signal))
+        fourier.fft(np.ones(_RADIX8_FIRST_LENGTH, dtype=dtype))
         net = MLP([3, 2, 2], dtype=dtype, seed=0)
         x = np.ones((4, 3), dtype=dtype)
         labels = np.array([0, 1, 0, 1])

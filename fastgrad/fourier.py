@@ -91,7 +91,8 @@ def _c2c_plan(n: int, dtype: np.dtype):
     entry = _c2c_plans.get((n, dtype))
     if entry is None:
         if n & (n - 1) == 0:
-            entry = (_fft.pow2_rows, _fft_plan.pow2_plan(n, dtype), 4 * n)
+            plan = _fft_plan.pow2_plan(n, dtype)
+            entry = (_fft_plan.pow2_kernel(plan), plan, 4 * n)
         else:
             plan = _fft.make_c2c_plan(n, np.empty(0, dtype))
             entry = (_fft.c2c_rows, plan, _fft.c2c_work_length(n))

@@ -78,6 +78,38 @@ def test_numpy_pow2_plan_equals_the_compiled_one(n, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("n", [1, 2, 4, 8, 16, 64, 1024, 2**17])
+def test_pow2_driver_follows_the_first_radix_and_matches_the_general_one(n, dtype, rng):
+    """Each power-of-two driver compiles one first-stage kernel; the plan's first radix picks
+    the driver (n <= 4: the one without stages), and each gives what the general Stockham
+    driver gives for the same length."""
+    from fastgrad._kernels import fft_plan
+
+    if JIT_DISABLED and n > 2**13:
+        pytest.skip("long transforms")
+    plan = fft_plan.pow2_plan(n, dtype)
+    radices = fft_kernels._radices(n, dtype == np.complex64)
+    kernel = fft_plan.pow2_kernel(plan)
+    if radices.shape[0] == 0:
+        assert kernel is fft_kernels.pow2_rows_small
+    else:
+        radix8_first = radices[0] == 8
+        assert kernel is (fft_kernels.pow2_rows_radix8 if radix8_first else fft_kernels.pow2_rows)
+    x = make_input(rng, (3, n), dtype)
+    real = np.float32 if dtype == np.complex64 else np.float64
+    general_plan = fft_kernels.make_c2c_plan(n, np.empty(0, dtype))
+    for forward in (True, False):
+        ours = np.empty_like(x)
+        kernel(x, ours, forward, plan, real(1), np.empty(0, real))
+        general = np.empty_like(x)
+        work = np.empty(fft_kernels.c2c_work_length(n), real)
+        fft_kernels.c2c_rows(x, general, forward, general_plan, real(1), work)
+        np.testing.assert_array_equal(ours, general)
+        unscaled = scipy.fft.fft(x[1]) if forward else scipy.fft.ifft(x[1], norm="forward")
+        assert_fft_close(ours[1], unscaled, n)
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
 @pytest.mark.parametrize("n", [2, 4, 8, 16, 1024, 2**13, 2**16])
 def test_numpy_pow2_real_plan_equals_the_compiled_one(n, dtype):
     """The real transforms of power-of-two length take the plan built with NumPy; the general
@@ -97,3 +129,20 @@ def test_kept_scratch_of_a_longer_transform_serves_a_shorter_one(rng):
         x = make_input(rng, n, np.complex128)
         assert_fft_close(fastgrad.fft(x), scipy.fft.fft(x), n)
         assert_fft_close(fastgrad.ifft(x), scipy.fft.ifft(x), n)
+
+
+@pytest.mark.skipif(JIT_DISABLED, reason="nothing is compiled")
+def test_warmup_compiles_every_row_kernel_in_both_precisions():
+    """fastgrad.warmup (run on each Dask worker) must leave no transform kernel to compile in a
+    task: each power-of-two driver, the general driver and the real-transform kernels."""
+    fastgrad.warmup()
+    for name in (
+        "pow2_rows", "pow2_rows_radix8", "pow2_rows_small", "c2c_rows",
+        "pow2_r2c_rows", "pow2_c2r_rows", "r2c_rows", "c2r_rows",
+    ):  # fmt: skip
+        dispatcher = getattr(fft_kernels, name)
+        dtypes = {  # of the array arguments: the plan is float32 or float64
+            str(arg.dtype) for signature in dispatcher.signatures for arg in signature
+            if hasattr(arg, "dtype")
+        }  # fmt: skip
+        assert dtypes >= {"float32", "float64"}, name

@@ -54,6 +54,8 @@ __all__ = [
     "pow2_c2r_rows",
     "pow2_r2c_rows",
     "pow2_rows",
+    "pow2_rows_radix8",
+    "pow2_rows_small",
     "r2c_rows",
     "unit_roots",
     "fft_1d",
@@ -230,7 +232,15 @@ def _radices(n, single):
     precision, radix 8 first measured 6-13% slower from 2^12 to 2^16 and 4-6% faster from 2^17
     (where it also saves a stage at some lengths: 2^17 has 6 instead of 7).
     """
-    fours, twos, threes, fives, rest = _smooth_part(n)
+    fours, twos, threes, fives, _ = _smooth_part(n)
+    return _radices_of(n, single, fours, twos, threes, fives)
+
+
+@kernel
+def _radices_of(n, single, fours, twos, threes, fives):
+    """:func:`_radices` given the factors of n from :func:`_smooth_part` (plain Python through
+    ``py_func``: the power-of-two planner in :mod:`fastgrad._kernels.fft_plan` compiles
+    nothing)."""
     if n <= 4:
         return np.empty(0, dtype=np.int64)
     power_of_two = threes == 0 and fives == 0
@@ -1023,46 +1033,96 @@ def c2c_rows(x, y, forward, plan, scale, work):
         _c2c_row(xf[row], yf[row], plan, work, conj, scale)
 
 
+@kernel(inline="always")
+def _pow2_setup(x, y, forward, plan, work):
+    """``(xf, yf, n, conj, work, offset, stride)`` for the power-of-two drivers: interleaved
+    real views of the complex rows, the length, the sign of the transform, 4n values of
+    scratch, where the twiddles start and the first radix (read from the plan, not a literal:
+    the stage kernels then compile for one signature whichever driver calls them)."""
+    n = x.shape[1]
+    work = work[: 4 * n] if work.shape[0] >= 4 * n else np.empty(4 * n, dtype=plan.dtype)
+    conj = plan[0] if forward else plan[1]
+    n_stages = int(plan[9])
+    stride = int(plan[_HEADER]) if n_stages > 0 else 1
+    return x.view(plan.dtype), y.view(plan.dtype), n, conj, work, _HEADER + n_stages, stride
+
+
 @quiet_when_interpreted
 @kernel
 def pow2_rows(x, y, forward, plan, scale, work):
-    """:func:`c2c_rows` for n a power of two and a plan from :func:`make_pow2_plan`.
+    """:func:`c2c_rows` for n a power of two whose plan (from :func:`make_pow2_plan`) starts
+    with a radix-4 stage.
 
-    The Stockham driver of :func:`_stockham_row` for radices 8, 4 and 2 only, written out in one
-    function: Numba re-optimizes the inlined body of every callee at each level of calls, so
-    a flat driver without the radix-3/5 code compiles in a fraction of the time (and a wrapper
-    level above it, to take the real views, would cost as much again).
+    The Stockham driver of :func:`_stockham_row` for radices 8, 4 and 2 only, written out in
+    one function: Numba re-optimizes the inlined body of every callee at each level of calls,
+    so a flat driver without the radix-3/5 code compiles in a fraction of the time. Plans that
+    start with radix 8 run :func:`pow2_rows_radix8` (see :func:`_radices`) and n <= 4 runs
+    :func:`pow2_rows_small`, so that each driver compiles one first-stage kernel: a first call
+    compiles only what its length needs (:func:`fastgrad._kernels.fft_plan.pow2_kernel`
+    picks the driver).
     """
+    xf, yf, n, conj, work, offset, stride = _pow2_setup(x, y, forward, plan, work)
+    length = n // 4
+    for row in range(x.shape[0]):
+        _radix4_first(xf[row], work[0:n], work[n : 2 * n], plan[offset : offset + 6 * length], conj)
+        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 6 * length)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_rows_radix8(x, y, forward, plan, scale, work):
+    """:func:`pow2_rows` for plans that start with a radix-8 stage (n >= 16)."""
+    xf, yf, n, conj, work, offset, stride = _pow2_setup(x, y, forward, plan, work)
+    length = n // 8
+    for row in range(x.shape[0]):
+        _radix8_first(
+            xf[row], work[0:n], work[n : 2 * n], plan[offset : offset + 14 * length], conj, plan[7]
+        )
+        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 14 * length)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_rows_small(x, y, forward, plan, scale, work):
+    """:func:`pow2_rows` for n = 1, 2 and 4 (plans without stages)."""
     xf = x.view(plan.dtype)
     yf = y.view(plan.dtype)
-    n = x.shape[1]
     conj = plan[0] if forward else plan[1]
-    work = work[: 4 * n] if work.shape[0] >= 4 * n else np.empty(4 * n, dtype=plan.dtype)
     for row in range(x.shape[0]):
-        _pow2_row(xf[row], yf[row], plan, work, conj, scale)
+        _pow2_small(xf[row], yf[row], conj, scale)
 
 
 @kernel(inline="always")
 def _pow2_row(x_row, y_row, plan, work, conj, scale):
-    """The body of :func:`pow2_rows` for one interleaved row of n values (``work``: 4n values),
-    inlined into each kernel that calls it (no extra call level to compile)."""
+    """One interleaved row of n values for either first radix (``work``: 4n values), inlined
+    into the real-transform kernels that call it (no extra call level to compile)."""
     n = x_row.shape[0] // 2
     if n <= 4:
         _pow2_small(x_row, y_row, conj, scale)
         return
+    offset = _HEADER + int(plan[9])
+    stride = int(plan[_HEADER])  # the first stage's radix, 8 or 4 (see _radices)
+    length = n // stride
+    if stride == 8:
+        _radix8_first(
+            x_row, work[0:n], work[n : 2 * n], plan[offset : offset + 14 * length], conj, plan[7]
+        )
+    else:
+        _radix4_first(x_row, work[0:n], work[n : 2 * n], plan[offset : offset + 6 * length], conj)
+    _pow2_stages(y_row, plan, work, conj, scale, n, stride, offset + 2 * (stride - 1) * length)
+
+
+@kernel(inline="always")
+def _pow2_stages(y_row, plan, work, conj, scale, n, stride, offset):
+    """The stages after the first of a power-of-two row: the first stage left its output in
+    ``work[:2n]`` (split), ``stride`` is its radix and ``offset`` where the next stage's
+    twiddles start; the last stage writes the interleaved ``y_row``."""
     ra = work[0:n]
     ia = work[n : 2 * n]
     rb = work[2 * n : 3 * n]
     ib = work[3 * n : 4 * n]
     n_stages = int(plan[9])
-    offset = _HEADER + n_stages
-    stride = int(plan[_HEADER])  # the first stage's radix, 8 or 4 (see _radices)
     length = n // stride
-    if stride == 8:
-        _radix8_first(x_row, ra, ia, plan[offset : offset + 14 * length], conj, plan[7])
-    else:
-        _radix4_first(x_row, ra, ia, plan[offset : offset + 6 * length], conj)
-    offset += 2 * (stride - 1) * length
     for stage in range(1, n_stages):
         r = int(plan[_HEADER + stage])
         m = length // r

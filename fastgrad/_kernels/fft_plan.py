@@ -36,10 +36,23 @@ def unit_roots_table(k: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return cos_sign * np.where(swap, s, c), sin_sign * np.where(swap, c, s)
 
 
+def _pure(kernel):
+    """The Python function of a kernel (itself when the JIT is disabled): nothing to compile."""
+    return getattr(kernel, "py_func", kernel)
+
+
+def pow2_kernel(plan: np.ndarray):
+    """The kernel for the complex rows of a :func:`pow2_plan`: its first radix picks it, and a
+    plan without stages (n <= 4) runs :func:`_fft.pow2_rows_small`."""
+    if plan.shape[0] == _fft._HEADER:
+        return _fft.pow2_rows_small
+    return _fft.pow2_rows_radix8 if plan[_fft._HEADER] == 8 else _fft.pow2_rows
+
+
 def pow2_plan(n: int, dtype) -> np.ndarray:
     """The plan of :func:`_fft.make_pow2_plan` for complex ``dtype`` (n a power of two)."""
     single = np.dtype(dtype) == np.complex64
-    radices = getattr(_fft._radices, "py_func", _fft._radices)(n, single)  # nothing to compile
+    radices = _pure(_fft._radices_of)(n, single, *_pure(_fft._smooth_part)(n)[:4])
     fifths_c, fifths_s = unit_roots_table(np.array([1, 2]), 5)
     header = [1.0, -1.0, math.sqrt(3.0) / 2.0, fifths_c[0], fifths_c[1], fifths_s[0]]
     header += [fifths_s[1], math.sqrt(0.5), 0.0, float(len(radices))]
