@@ -86,16 +86,18 @@ def _remember(cache: dict, key, value):
 
 
 def _c2c_plan(n: int, dtype: np.dtype):
-    """``(kernel, plan, scratch length)`` for complex transforms of length n: powers of two get
-    their own kernel, whose first compilation leaves out the radix-3/5 and Bluestein code."""
+    """``(kernel, plan, scratch length)`` for complex transforms of length n: powers of two,
+    other direct lengths and Bluestein's lengths each get their own kernel (see
+    :mod:`fastgrad._kernels.fft_plan`), so a first call compiles only the code its length
+    runs; plans are built with NumPy."""
     entry = _c2c_plans.get((n, dtype))
     if entry is None:
         if n & (n - 1) == 0:
             plan = _fft_plan.pow2_plan(n, dtype)
             entry = (_fft_plan.pow2_kernel(plan), plan, 4 * n)
         else:
-            plan = _fft.make_c2c_plan(n, np.empty(0, dtype))
-            entry = (_fft.c2c_rows, plan, _fft.c2c_work_length(n))
+            plan = _fft_plan.c2c_plan(n, dtype)
+            entry = (_fft_plan.c2c_kernel(plan), plan, _fft_plan.c2c_work_length(n))
         _remember(_c2c_plans, (n, dtype), entry)
     return entry
 
@@ -124,15 +126,14 @@ def _scratch(size: int, real: np.dtype) -> np.ndarray:
 
 def _r2c_plan(n: int, dtype: np.dtype):
     """``(r2c kernel, c2r kernel, plan)`` for real transforms of length n (``dtype`` complex):
-    powers of two get their own kernels and a plan built without compiling, as
-    :func:`_c2c_plan`."""
+    powers of two get their own kernels, without the radix-3/5 and Bluestein code; plans are
+    built with NumPy, as in :func:`_c2c_plan`."""
     entry = _r2c_plans.get((n, dtype))
     if entry is None:
+        plan = _fft_plan.r2c_plan(n, dtype)
         if n >= 2 and n & (n - 1) == 0:
-            plan = _fft_plan.pow2_r2c_plan(n, dtype)
             entry = (_fft.pow2_r2c_rows, _fft.pow2_c2r_rows, plan)
         else:
-            plan = _fft.make_r2c_plan(n, np.empty(0, dtype))
             entry = (_fft.r2c_rows, _fft.c2r_rows, plan)
         entry = _remember(_r2c_plans, (n, dtype), entry)
     return entry

@@ -109,14 +109,35 @@ def test_pow2_driver_follows_the_first_radix_and_matches_the_general_one(n, dtyp
         assert_fft_close(ours[1], unscaled, n)
 
 
+PLAN_SIZES = (1, 2, 3, 5, 6, 7, 12, 20, 31, 97, 100, 360, 997, 1000, 1009, 4096, 6000, 10007)
+
+
 @pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
-@pytest.mark.parametrize("n", [2, 4, 8, 16, 1024, 2**13, 2**16])
-def test_numpy_pow2_real_plan_equals_the_compiled_one(n, dtype):
-    """The real transforms of power-of-two length take the plan built with NumPy; the general
-    kernels' compiled plan builder gives the same values, bit for bit."""
+@pytest.mark.parametrize("n", PLAN_SIZES)
+def test_numpy_plan_of_any_length_equals_the_compiled_one(n, dtype):
+    """Every length's plan (direct, or Bluestein's with its chirp and filter spectrum) is built
+    with NumPy for the public layer; the compiled builder gives the same values, bit for bit."""
     from fastgrad._kernels import fft_plan
 
-    ours = fft_plan.pow2_r2c_plan(n, dtype)
+    ours = fft_plan.c2c_plan(n, dtype)
+    compiled = fft_kernels.make_c2c_plan(n, np.empty(0, dtype))
+    assert ours.dtype == compiled.dtype
+    np.testing.assert_array_equal(ours, compiled)
+    if n > 1 and n & (n - 1):
+        kernel = fft_plan.c2c_kernel(ours)
+        bluestein = not fft_kernels._is_direct(n)
+        assert kernel is (fft_kernels.bluestein_rows if bluestein else fft_kernels.direct_rows)
+        assert fft_plan.c2c_work_length(n) == fft_kernels.c2c_work_length(n)
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("n", PLAN_SIZES + (8, 16, 2**13, 2**16))
+def test_numpy_real_plan_equals_the_compiled_one(n, dtype):
+    """The real transforms take the plan built with NumPy; the compiled plan builder gives the
+    same values, bit for bit."""
+    from fastgrad._kernels import fft_plan
+
+    ours = fft_plan.r2c_plan(n, dtype)
     compiled = fft_kernels.make_r2c_plan(n, np.empty(0, dtype))
     assert ours.dtype == compiled.dtype
     np.testing.assert_array_equal(ours, compiled)
@@ -137,7 +158,7 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
     task: each power-of-two driver, the general driver and the real-transform kernels."""
     fastgrad.warmup()
     for name in (
-        "pow2_rows", "pow2_rows_radix8", "pow2_rows_small", "c2c_rows",
+        "pow2_rows", "pow2_rows_radix8", "pow2_rows_small", "direct_rows", "bluestein_rows",
         "pow2_r2c_rows", "pow2_c2r_rows", "r2c_rows", "c2r_rows",
     ):  # fmt: skip
         dispatcher = getattr(fft_kernels, name)

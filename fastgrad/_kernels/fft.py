@@ -43,10 +43,12 @@ from ._pipeline import SIMD_PATH, butterfly, quiet_when_interpreted
 
 __all__ = [
     "SIMD_PATH",
+    "bluestein_rows",
     "c2c_rows",
     "c2c_work_length",
     "c2r_rows",
     "dft_rows",
+    "direct_rows",
     "make_c2c_plan",
     "make_pow2_plan",
     "make_r2c_plan",
@@ -886,6 +888,21 @@ def _chirp_out(af, yf, chirp_re, chirp_im, conj, scale):
         yf[2 * k + 1] = scale_im * (ar * chirp_im[k] + ai * chirp_re[k])
 
 
+@kernel(inline="always")
+def _header_length(plan, n):
+    """Where the stage tables of a plan for the direct length n end (what
+    :func:`_stockham_header` returns), from the radices stored in the plan."""
+    n_stages = int(plan[9])
+    size = _HEADER + n_stages
+    length = n
+    for stage in range(n_stages):
+        r = int(plan[_HEADER + stage])
+        m = length // r
+        size += 2 * (r - 1) * m
+        length = m
+    return size
+
+
 @kernel
 def _bluestein_row(xf, yf, plan, work, conj, scale):
     """Length-n DFT of ``xf`` as a length-m circular convolution (m from
@@ -907,7 +924,7 @@ def _bluestein_row(xf, yf, plan, work, conj, scale):
     n = xf.shape[0] // 2
     m = _bluestein_length(n)
     one = plan[0]
-    base = _stockham_header(m, plan[0:0], plan.itemsize == 4)
+    base = _header_length(plan, m)
     chirp_re = plan[base : base + n]
     chirp_im = plan[base + n : base + 2 * n]
     spectrum_re = plan[base + 2 * n : base + 2 * n + m]
@@ -1034,8 +1051,8 @@ def c2c_rows(x, y, forward, plan, scale, work):
 
 
 @kernel(inline="always")
-def _pow2_setup(x, y, forward, plan, work):
-    """``(xf, yf, n, conj, work, offset, stride)`` for the power-of-two drivers: interleaved
+def _rows_setup(x, y, forward, plan, work):
+    """``(xf, yf, n, conj, work, offset, stride)`` for the direct-length drivers: interleaved
     real views of the complex rows, the length, the sign of the transform, 4n values of
     scratch, where the twiddles start and the first radix (read from the plan, not a literal:
     the stage kernels then compile for one signature whichever driver calls them)."""
@@ -1061,7 +1078,7 @@ def pow2_rows(x, y, forward, plan, scale, work):
     compiles only what its length needs (:func:`fastgrad._kernels.fft_plan.pow2_kernel`
     picks the driver).
     """
-    xf, yf, n, conj, work, offset, stride = _pow2_setup(x, y, forward, plan, work)
+    xf, yf, n, conj, work, offset, stride = _rows_setup(x, y, forward, plan, work)
     length = n // 4
     for row in range(x.shape[0]):
         _radix4_first(xf[row], work[0:n], work[n : 2 * n], plan[offset : offset + 6 * length], conj)
@@ -1072,13 +1089,37 @@ def pow2_rows(x, y, forward, plan, scale, work):
 @kernel
 def pow2_rows_radix8(x, y, forward, plan, scale, work):
     """:func:`pow2_rows` for plans that start with a radix-8 stage (n >= 16)."""
-    xf, yf, n, conj, work, offset, stride = _pow2_setup(x, y, forward, plan, work)
+    xf, yf, n, conj, work, offset, stride = _rows_setup(x, y, forward, plan, work)
     length = n // 8
     for row in range(x.shape[0]):
         _radix8_first(
             xf[row], work[0:n], work[n : 2 * n], plan[offset : offset + 14 * length], conj, plan[7]
         )
         _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 14 * length)
+
+
+@quiet_when_interpreted
+@kernel
+def direct_rows(x, y, forward, plan, scale, work):
+    """:func:`c2c_rows` for the direct lengths (:func:`_is_direct`) only: the mixed-radix
+    Stockham driver without Bluestein's code, which a first call then does not compile."""
+    xf, yf, _, conj, work, _, _ = _rows_setup(x, y, forward, plan, work)
+    for row in range(x.shape[0]):
+        _stockham_row(xf[row], yf[row], plan, work, conj, scale)
+
+
+@quiet_when_interpreted
+@kernel
+def bluestein_rows(x, y, forward, plan, scale, work):
+    """:func:`c2c_rows` for the lengths that run Bluestein's algorithm (plans whose kind is 1),
+    calling it directly: one call level less to compile than through :func:`_c2c_row`."""
+    xf = x.view(plan.dtype)
+    yf = y.view(plan.dtype)
+    size = 8 * _bluestein_length(x.shape[1])
+    work = work[:size] if work.shape[0] >= size else np.empty(size, dtype=plan.dtype)
+    conj = plan[0] if forward else plan[1]
+    for row in range(x.shape[0]):
+        _bluestein_row(xf[row], yf[row], plan, work, conj, scale)
 
 
 @quiet_when_interpreted

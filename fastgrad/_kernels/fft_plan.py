@@ -1,12 +1,15 @@
-"""Power-of-two FFT plans built with vectorized NumPy, for the public layer.
+"""FFT plans built with vectorized NumPy, for the public layer.
 
-:func:`pow2_plan` returns exactly (bit for bit, tested) what the compiled
-:func:`fastgrad._kernels.fft.make_pow2_plan` returns, without compiling it: the twiddle kernels
-cost about a second of Numba compilation, a third of the first ``fastgrad.fft`` call of a fresh
-install. (``make_pow2_plan`` stays for users' own ``@njit`` code, which cannot call NumPy-level
+:func:`c2c_plan`, :func:`pow2_plan` and :func:`r2c_plan` return exactly (bit for bit, tested)
+what the compiled :func:`fastgrad._kernels.fft.make_c2c_plan`, ``make_pow2_plan`` and
+``make_r2c_plan`` return, without compiling them: the planners cost about a second of Numba
+compilation for powers of two and five for other lengths (their Bluestein branch compiles a
+whole Stockham driver to transform the chirp), more than the transforms that use the plans.
+(The compiled planners stay for users' own ``@njit`` code, which cannot call NumPy-level
 Python.) The twiddles are folded into the first octant with exact integer arithmetic, as
 :func:`fastgrad._kernels.fft.unit_root` does, and NumPy's float64 ``cos``/``sin`` agree with
-the C library's there.
+the C library's there. :func:`pow2_kernel` and :func:`c2c_kernel` pick the driver a plan runs
+on, so that a first call compiles only the driver its length needs.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ def _pure(kernel):
     return getattr(kernel, "py_func", kernel)
 
 
+def _real_of(dtype) -> type:
+    return np.float32 if np.dtype(dtype) == np.complex64 else np.float64
+
+
 def pow2_kernel(plan: np.ndarray):
     """The kernel for the complex rows of a :func:`pow2_plan`: its first radix picks it, and a
     plan without stages (n <= 4) runs :func:`_fft.pow2_rows_small`."""
@@ -49,9 +56,21 @@ def pow2_kernel(plan: np.ndarray):
     return _fft.pow2_rows_radix8 if plan[_fft._HEADER] == 8 else _fft.pow2_rows
 
 
-def pow2_plan(n: int, dtype) -> np.ndarray:
-    """The plan of :func:`_fft.make_pow2_plan` for complex ``dtype`` (n a power of two)."""
-    single = np.dtype(dtype) == np.complex64
+def c2c_kernel(plan: np.ndarray):
+    """The kernel for the complex rows of a :func:`c2c_plan` of a length that is not a power
+    of two: the Stockham driver for direct lengths, the Bluestein driver for the others."""
+    return _fft.direct_rows if plan[8] == 0 else _fft.bluestein_rows
+
+
+def c2c_work_length(n: int) -> int:
+    """:func:`_fft.c2c_work_length` (the scratch the kernels need for length n), in Python."""
+    if _pure(_fft._is_direct)(n):
+        return 4 * n
+    return 8 * _pure(_fft._bluestein_length)(n)
+
+
+def _stockham_plan64(n: int, single: bool) -> np.ndarray:
+    """Header and twiddles of a direct length n in float64 (:func:`_fft._stockham_header`)."""
     radices = _pure(_fft._radices_of)(n, single, *_pure(_fft._smooth_part)(n)[:4])
     fifths_c, fifths_s = unit_roots_table(np.array([1, 2]), 5)
     header = [1.0, -1.0, math.sqrt(3.0) / 2.0, fifths_c[0], fifths_c[1], fifths_s[0]]
@@ -65,14 +84,53 @@ def pow2_plan(n: int, dtype) -> np.ndarray:
             c, s = unit_roots_table(j * p, length)
             parts += [c, -s]
         length = m
-    real = np.float32 if np.dtype(dtype) == np.complex64 else np.float64
-    return np.concatenate(parts).astype(real)
+    return np.concatenate(parts)
 
 
-def pow2_r2c_plan(n: int, dtype) -> np.ndarray:
-    """The plan of :func:`_fft.make_r2c_plan` for real transforms of length n, a power of two
-    >= 2 (``dtype`` the complex working dtype): the split twiddles then the half plan."""
+def _c2c_plan64(n: int, single: bool) -> np.ndarray:
+    """:func:`_fft._c2c_plan_float64`: the float64 plan of any length n.
+
+    For Bluestein's lengths the filter spectrum B = FFT_m(conj chirp, wrapped) / m is the
+    compiled transform of the direct length m (the same stage kernels and float64 plan as the
+    compiled planner, so the values are the same bit for bit).
+    """
+    if _pure(_fft._is_direct)(n):
+        return _stockham_plan64(n, single)
+    m = _pure(_fft._bluestein_length)(n)
+    head = _stockham_plan64(m, single)
+    head[8] = 1.0
+    k = np.arange(n, dtype=np.int64)
+    c, s = unit_roots_table((k * k) % (2 * n), 2 * n)  # c_k = exp(-1j*pi*k^2/n)
+    chirp_re, chirp_im = c, -s
+    filt = np.zeros((1, m), dtype=np.complex128)  # b_k = b_{m-k} = conj(c_k)
+    filt[0, :n] = chirp_re - 1j * chirp_im
+    filt[0, m - n + 1 :] = (chirp_re[1:] - 1j * chirp_im[1:])[::-1]
+    spectrum = np.empty_like(filt)
+    kernel = pow2_kernel(head) if m & (m - 1) == 0 else _fft.direct_rows
+    kernel(filt, spectrum, True, head, 1.0, np.empty(0))
+    return np.concatenate([head, chirp_re, chirp_im, spectrum[0].real / m, spectrum[0].imag / m])
+
+
+def c2c_plan(n: int, dtype) -> np.ndarray:
+    """The plan of :func:`_fft.make_c2c_plan` for complex ``dtype`` and any length n, without
+    compiling the planner (only, for Bluestein's lengths, the direct transform of length m)."""
+    single = np.dtype(dtype) == np.complex64
+    return _c2c_plan64(n, single).astype(_real_of(dtype))
+
+
+def pow2_plan(n: int, dtype) -> np.ndarray:
+    """The plan of :func:`_fft.make_pow2_plan` for complex ``dtype`` (n a power of two)."""
+    single = np.dtype(dtype) == np.complex64
+    return _stockham_plan64(n, single).astype(_real_of(dtype))
+
+
+def r2c_plan(n: int, dtype) -> np.ndarray:
+    """The plan of :func:`_fft.make_r2c_plan` for real transforms of length n (``dtype`` the
+    complex working dtype): for even n the split twiddles then the plan of n/2, for odd n the
+    complex plan of n."""
+    if n % 2 == 1:
+        return c2c_plan(n, dtype)
     h = n // 2
     c, s = unit_roots_table(np.arange(h + 1), n)
-    half = pow2_plan(h, dtype)
-    return np.concatenate([c.astype(half.dtype), (-s).astype(half.dtype), half])
+    half = _c2c_plan64(h, np.dtype(dtype) == np.complex64)
+    return np.concatenate([c, -s, half]).astype(_real_of(dtype))
