@@ -781,18 +781,25 @@ def _even_stage(r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, p
 
 @kernel
 def _first_stage(xf, plan, work, conj):
-    """Run the first stage (radix 8 or 4) into ``work``'s first split buffer; return the number
-    of stages and the plan offset of the second stage's twiddles."""
+    """Run the radix-4 first stage into ``work``'s first split buffer; return the number of
+    stages and the plan offset of the second stage's twiddles."""
     n = xf.shape[0] // 2
     n_stages = int(plan[9])
     offset = _HEADER + n_stages
-    if plan[_HEADER] == 8:
-        size = 14 * (n // 8)
-        _radix8_first(xf, work[0:n], work[n : 2 * n], plan[offset : offset + size], conj, plan[7])
-    else:
-        size = 6 * (n // 4)
-        _radix4_first(xf, work[0:n], work[n : 2 * n], plan[offset : offset + size], conj)
+    size = 6 * (n // 4)
+    _radix4_first(xf, work[0:n], work[n : 2 * n], plan[offset : offset + size], conj)
     return n_stages, offset + size
+
+
+@kernel
+def _direct_row(xf, yf, plan, work, conj, scale):
+    """FFT of one direct length whatever its first radix: plans that start with radix 8 (only
+    powers of two do, see :func:`_radices`) run the body of the power-of-two drivers, the
+    others :func:`_stockham_row`; arguments as there."""
+    if int(plan[9]) > 0 and plan[_HEADER] == 8:
+        _pow2_row(xf, yf, plan, work, conj, scale)
+    else:
+        _stockham_row(xf, yf, plan, work, conj, scale)
 
 
 @kernel
@@ -807,10 +814,14 @@ def _stage_buffers(work, stage):
 
 @kernel
 def _stockham_row(xf, yf, plan, work, conj, scale):
-    """FFT of one direct length (see :func:`_is_direct`): interleaved ``xf`` (2n values) into
-    ``yf``, with the radices and twiddles of ``plan``; ``work`` is scratch of 4n values (two
-    split ping-pong buffers). ``xf`` is read completely by the first stage and ``yf`` written
-    only by the last, so ``yf`` may be ``xf``.
+    """FFT of one direct length (see :func:`_is_direct`) whose plan starts with radix 4 (every
+    one but the powers of two that start with radix 8: :func:`_direct_row` takes any):
+    interleaved ``xf`` (2n values) into ``yf``, with the radices and twiddles of ``plan``;
+    ``work`` is scratch of 4n values (two split ping-pong buffers). ``xf`` is read completely
+    by the first stage and ``yf`` written only by the last, so ``yf`` may be ``xf``.
+
+    Without the radix-8 first stage, the mixed-radix driver (:func:`direct_rows`) compiles
+    without it.
     """
     n = xf.shape[0] // 2
     if n <= 4:
@@ -933,9 +944,9 @@ def _bluestein_row(xf, yf, plan, work, conj, scale):
     bf = work[2 * m : 4 * m]
     scratch = work[4 * m : 8 * m]
     _chirp_in(xf, af, chirp_re, chirp_im, conj)
-    _stockham_row(af, bf, plan, scratch, one, one)
+    _direct_row(af, bf, plan, scratch, one, one)
     _multiply_inplace(bf, spectrum_re, spectrum_im)
-    _stockham_row(bf, af, plan, scratch, -one, one)
+    _direct_row(bf, af, plan, scratch, -one, one)
     _chirp_out(af, yf, chirp_re, chirp_im, conj, scale)
 
 
@@ -974,7 +985,7 @@ def _c2c_plan_float64(n, single):
         bf[2 * (m - k) + 1] = -chirp_im[k]
     spectrum = np.empty(2 * m, dtype=np.float64)
     work = np.empty(4 * m, dtype=np.float64)
-    _stockham_row(bf, spectrum, plan, work, 1.0, 1.0)
+    _direct_row(bf, spectrum, plan, work, 1.0, 1.0)
     for k in range(m):
         plan[base + 2 * n + k] = spectrum[2 * k] / m
         plan[base + 2 * n + m + k] = spectrum[2 * k + 1] / m
@@ -1019,7 +1030,7 @@ def c2c_work_length(n):
 def _c2c_row(xf, yf, plan, work, conj, scale):
     """Complex DFT of one interleaved row, any length, O(n log n); ``yf`` may be ``xf``."""
     if plan[8] == 0:
-        _stockham_row(xf, yf, plan, work, conj, scale)
+        _direct_row(xf, yf, plan, work, conj, scale)
     else:
         _bluestein_row(xf, yf, plan, work, conj, scale)
 
@@ -1101,8 +1112,10 @@ def pow2_rows_radix8(x, y, forward, plan, scale, work):
 @quiet_when_interpreted
 @kernel
 def direct_rows(x, y, forward, plan, scale, work):
-    """:func:`c2c_rows` for the direct lengths (:func:`_is_direct`) only: the mixed-radix
-    Stockham driver without Bluestein's code, which a first call then does not compile."""
+    """:func:`c2c_rows` for the direct lengths (:func:`_is_direct`) whose plan starts with
+    radix 4 (all but the powers of two that have drivers of their own): the mixed-radix
+    Stockham driver without Bluestein's code or the radix-8 first stage, which a first call
+    then does not compile."""
     xf, yf, _, conj, work, _, _ = _rows_setup(x, y, forward, plan, work)
     for row in range(x.shape[0]):
         _stockham_row(xf[row], yf[row], plan, work, conj, scale)
