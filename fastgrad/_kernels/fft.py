@@ -820,8 +820,8 @@ def _stockham_row(xf, yf, plan, work, conj, scale):
     ``work`` is scratch of 4n values (two split ping-pong buffers). ``xf`` is read completely
     by the first stage and ``yf`` written only by the last, so ``yf`` may be ``xf``.
 
-    Without the radix-8 first stage, the mixed-radix driver (:func:`direct_rows`) compiles
-    without it.
+    It has no radix-8 first stage, so the mixed-radix driver (:func:`direct_rows`) compiles
+    without one.
     """
     n = xf.shape[0] // 2
     if n <= 4:
