@@ -15,12 +15,13 @@ import numpy as np
 __all__ = ["warmup"]
 
 # Numba compiles one version per argument types, not per size, but each length picks one of
-# five drivers (see fastgrad._kernels.fft_plan): single and double precision, and the powers of
-# two 4 (no stages), 8 (radix 4 first), 16 and 2^17 (radix 8 first in single and in double
-# precision), 12 (a mixed-radix direct length) and two Bluestein lengths (even and odd, which
-# take different paths in the real transforms) cover every transform kernel.
+# several drivers (see fastgrad._kernels.fft_plan): single and double precision, and the powers
+# of two 4 (no stages), 8 (radix 4 first), 16 and 2^17 (radix 8 first in single and in double
+# precision), 12 and 24 (mixed-radix direct lengths; 24 is a real length with a direct half)
+# and two Bluestein lengths (even and odd, which take different paths in the real transforms)
+# cover every transform kernel.
 _DTYPES = (np.float32, np.float64)
-_FFT_LENGTHS = (4, 8, 16, 12, 6, 5)
+_FFT_LENGTHS = (4, 8, 16, 12, 24, 6, 5)
 _RADIX8_FIRST_LENGTH = 1 << 17
 
 

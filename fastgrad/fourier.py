@@ -126,16 +126,14 @@ def _scratch(size: int, real: np.dtype) -> np.ndarray:
 
 def _r2c_plan(n: int, dtype: np.dtype):
     """``(r2c kernel, c2r kernel, plan)`` for real transforms of length n (``dtype`` complex):
-    powers of two get their own kernels, without the radix-3/5 and Bluestein code; plans are
-    built with NumPy, as in :func:`_c2c_plan`."""
+    powers of two and even lengths with a direct half get their own kernels, without
+    Bluestein's code (see :func:`fastgrad._kernels.fft_plan.r2c_kernels`); plans are built with
+    NumPy, as in :func:`_c2c_plan`."""
     entry = _r2c_plans.get((n, dtype))
     if entry is None:
-        plan = _fft_plan.r2c_plan(n, dtype)
-        if n >= 2 and n & (n - 1) == 0:
-            entry = (_fft.pow2_r2c_rows, _fft.pow2_c2r_rows, plan)
-        else:
-            entry = (_fft.r2c_rows, _fft.c2r_rows, plan)
-        entry = _remember(_r2c_plans, (n, dtype), entry)
+        entry = _remember(
+            _r2c_plans, (n, dtype), (*_fft_plan.r2c_kernels(n), _fft_plan.r2c_plan(n, dtype))
+        )
     return entry
 
 

@@ -159,7 +159,8 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
     fastgrad.warmup()
     for name in (
         "pow2_rows", "pow2_rows_radix8", "pow2_rows_small", "direct_rows", "bluestein_rows",
-        "pow2_r2c_rows", "pow2_c2r_rows", "r2c_rows", "c2r_rows",
+        "pow2_r2c_rows", "pow2_c2r_rows", "r2c_rows", "c2r_rows", "r2c_rows_direct",
+        "c2r_rows_direct",
     ):  # fmt: skip
         dispatcher = getattr(fft_kernels, name)
         dtypes = {  # of the array arguments: the plan is float32 or float64
@@ -167,3 +168,24 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
             if hasattr(arg, "dtype")
         }  # fmt: skip
         assert dtypes >= {"float32", "float64"}, name
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [2, 8, 24, 1000, 6, 22, 7, 997])
+def test_real_kernel_follows_the_length_and_matches_scipy(n, dtype, rng):
+    """Real transforms of even length with a direct half (24, 1000) run kernels without
+    Bluestein's code; powers of two theirs; the others (odd, or a Bluestein half) the general
+    ones. Each matches scipy both ways."""
+    from fastgrad._kernels import fft_plan
+
+    r2c, c2r = fft_plan.r2c_kernels(n)
+    if n & (n - 1) == 0:
+        assert (r2c, c2r) == (fft_kernels.pow2_r2c_rows, fft_kernels.pow2_c2r_rows)
+    elif n % 2 == 0 and fft_kernels._is_direct(n // 2):
+        assert (r2c, c2r) == (fft_kernels.r2c_rows_direct, fft_kernels.c2r_rows_direct)
+    else:
+        assert (r2c, c2r) == (fft_kernels.r2c_rows, fft_kernels.c2r_rows)
+    x = make_input(rng, (3, n), dtype)
+    spectrum = fastgrad.rfft(x)
+    assert_fft_close(spectrum, scipy.fft.rfft(x), n)
+    assert_fft_close(fastgrad.irfft(spectrum, n), scipy.fft.irfft(scipy.fft.rfft(x), n), n)

@@ -47,6 +47,7 @@ __all__ = [
     "c2c_rows",
     "c2c_work_length",
     "c2r_rows",
+    "c2r_rows_direct",
     "dft_rows",
     "direct_rows",
     "make_c2c_plan",
@@ -59,6 +60,7 @@ __all__ = [
     "pow2_rows_radix8",
     "pow2_rows_small",
     "r2c_rows",
+    "r2c_rows_direct",
     "unit_roots",
     "fft_1d",
     "ifft_1d",
@@ -1260,6 +1262,31 @@ def _r2c_split(zf, of, split_re, split_im, half):
         of[2 * k + 1] = half * (ei - (wr * dr - wi * di))
 
 
+@kernel(inline="always")
+def _real_even_setup(plan, n):
+    """``(h, split_re, split_im, half_plan)`` of a real plan for an even length n (see
+    :func:`make_r2c_plan`): the split twiddles and the complex plan of h = n/2."""
+    h = n // 2
+    return h, plan[0 : h + 1], plan[h + 1 : 2 * h + 2], plan[2 * h + 2 :]
+
+
+@quiet_when_interpreted
+@kernel
+def r2c_rows_direct(x, out, plan, scale):
+    """:func:`r2c_rows` for even n whose half n/2 is a direct length that is not a power of two
+    (its plan starts with radix 4): the half transform runs :func:`_stockham_row`, so neither
+    Bluestein's code nor the radix-8 first stage is compiled."""
+    of = out.view(plan.dtype)
+    h, split_re, split_im, half_plan = _real_even_setup(plan, x.shape[1])
+    one = half_plan[0]
+    half = scale / (one + one)
+    zf = np.empty(2 * h, dtype=plan.dtype)
+    work = np.empty(4 * h, dtype=plan.dtype)
+    for row in range(x.shape[0]):
+        _stockham_row(x[row], zf, half_plan, work, one, one)
+        _r2c_split(zf, of[row], split_re, split_im, half)
+
+
 @quiet_when_interpreted
 @kernel
 def r2c_rows(x, out, plan, scale):
@@ -1285,10 +1312,7 @@ def r2c_rows(x, out, plan, scale):
             for k in range(n + 1):
                 of[row, k] = full[k]
         return
-    h = n // 2
-    split_re = plan[0 : h + 1]
-    split_im = plan[h + 1 : 2 * h + 2]
-    half_plan = plan[2 * h + 2 :]
+    h, split_re, split_im, half_plan = _real_even_setup(plan, n)
     one = half_plan[0]
     half = scale / (one + one)
     zf = np.empty(2 * h, dtype=plan.dtype)
@@ -1323,6 +1347,20 @@ def _c2r_pack(xf, pf, split_re, split_im):
 
 @quiet_when_interpreted
 @kernel
+def c2r_rows_direct(x, out, plan, scale):
+    """:func:`c2r_rows` for even n whose half is a direct length that is not a power of two
+    (see :func:`r2c_rows_direct`)."""
+    xf = x.view(plan.dtype)
+    h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
+    pf = np.empty(2 * h, dtype=plan.dtype)
+    work = np.empty(4 * h, dtype=plan.dtype)
+    for row in range(out.shape[0]):
+        _c2r_pack(xf[row], pf, split_re, split_im)
+        _stockham_row(pf, out[row], half_plan, work, half_plan[1], scale)
+
+
+@quiet_when_interpreted
+@kernel
 def c2r_rows(x, out, plan, scale):
     """Inverse FFT of complex Hermitian rows ``x`` (rows, n//2 + 1) into real ``out`` (rows, n),
     times ``scale``; both C-contiguous (``x`` is viewed as interleaved real rows here).
@@ -1352,10 +1390,7 @@ def c2r_rows(x, out, plan, scale):
             for j in range(n):
                 out[row, j] = result[2 * j]
         return
-    h = n // 2
-    split_re = plan[0 : h + 1]
-    split_im = plan[h + 1 : 2 * h + 2]
-    half_plan = plan[2 * h + 2 :]
+    h, split_re, split_im, half_plan = _real_even_setup(plan, n)
     conj = half_plan[1]
     pf = np.empty(2 * h, dtype=plan.dtype)
     work = np.empty(c2c_work_length(h), dtype=plan.dtype)
@@ -1372,10 +1407,7 @@ def pow2_r2c_rows(x, out, plan, scale):
     compiled (the plan is :func:`make_r2c_plan`'s, whose half plan is then
     :func:`make_pow2_plan`'s)."""
     of = out.view(plan.dtype)
-    h = x.shape[1] // 2
-    split_re = plan[0 : h + 1]
-    split_im = plan[h + 1 : 2 * h + 2]
-    half_plan = plan[2 * h + 2 :]
+    h, split_re, split_im, half_plan = _real_even_setup(plan, x.shape[1])
     one = half_plan[0]
     half = scale / (one + one)
     zf = np.empty(2 * h, dtype=plan.dtype)
@@ -1391,10 +1423,7 @@ def pow2_c2r_rows(x, out, plan, scale):
     """:func:`c2r_rows` for n a power of two (n >= 2), on the flat driver of :func:`pow2_rows`
     (see :func:`pow2_r2c_rows`)."""
     xf = x.view(plan.dtype)
-    h = out.shape[1] // 2
-    split_re = plan[0 : h + 1]
-    split_im = plan[h + 1 : 2 * h + 2]
-    half_plan = plan[2 * h + 2 :]
+    h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
     conj = half_plan[1]
     pf = np.empty(2 * h, dtype=plan.dtype)
     work = np.empty(4 * h, dtype=plan.dtype)

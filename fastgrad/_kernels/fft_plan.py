@@ -62,6 +62,16 @@ def c2c_kernel(plan: np.ndarray):
     return _fft.direct_rows if plan[8] == 0 else _fft.bluestein_rows
 
 
+def r2c_kernels(n: int):
+    """``(r2c kernel, c2r kernel)`` for real transforms of length n: powers of two, even
+    lengths whose half is direct (without Bluestein's code), and the others."""
+    if n >= 2 and n & (n - 1) == 0:
+        return _fft.pow2_r2c_rows, _fft.pow2_c2r_rows
+    if n % 2 == 0 and _pure(_fft._is_direct)(n // 2):  # n/2 is not a power of two here
+        return _fft.r2c_rows_direct, _fft.c2r_rows_direct
+    return _fft.r2c_rows, _fft.c2r_rows
+
+
 def c2c_work_length(n: int) -> int:
     """:func:`_fft.c2c_work_length` (the scratch the kernels need for length n), in Python."""
     if _pure(_fft._is_direct)(n):
