@@ -94,7 +94,7 @@ def _c2c_plan(n: int, dtype: np.dtype):
     if entry is None:
         if n & (n - 1) == 0:
             plan = _fft_plan.pow2_plan(n, dtype)
-            entry = (_fft_plan.pow2_kernel(plan), plan, 4 * n)
+            entry = (_fft_plan.pow2_kernel(plan), plan, _fft_plan.c2c_work_length(n))
         else:
             plan = _fft_plan.c2c_plan(n, dtype)
             entry = (_fft_plan.c2c_kernel(plan), plan, _fft_plan.c2c_work_length(n))

@@ -170,6 +170,13 @@ def dft_rows(x, out, roots):
 
 _HEADER = 10
 
+# Values left between the four split scratch buffers of a direct length (16 values: 128 bytes in
+# float64, 64 in float32). Without the gap the buffers start at multiples of n, and for powers
+# of two every stream of a long-stride stage (8 read and 8 written per buffer pair) maps to the
+# same set of the 12-way L1 cache: the stages with stride >= 512 took 1.3-1.5x longer than
+# the others (complex128, 2^16-2^19, timed stage by stage).
+_GAP = 16
+
 
 @kernel
 def _smooth_part(n):
@@ -789,7 +796,9 @@ def _first_stage(xf, plan, work, conj):
     n_stages = int(plan[9])
     offset = _HEADER + n_stages
     size = 6 * (n // 4)
-    _radix4_first(xf, work[0:n], work[n : 2 * n], plan[offset : offset + size], conj)
+    _radix4_first(
+        xf, _split_buffer(work, n, 0), _split_buffer(work, n, 1), plan[offset : offset + size], conj
+    )
     return n_stages, offset + size
 
 
@@ -805,12 +814,26 @@ def _direct_row(xf, yf, plan, work, conj, scale):
 
 
 @kernel
-def _stage_buffers(work, stage):
-    """``(src_re, src_im, dst_re, dst_im)`` of a stage: the two split halves of ``work``
+def _split_buffer(work, n, k):
+    """The ``k``-th (0 to 3) split buffer of n values in the scratch ``work`` of a direct
+    length n (see :func:`direct_work_length`)."""
+    start = k * (n + _GAP)
+    return work[start : start + n]
+
+
+@kernel
+def direct_work_length(n):
+    """Scratch values a direct length n needs: four split buffers of n values (real and
+    imaginary parts of two ping-pong arrays) with ``_GAP`` values between them."""
+    return 4 * n + 3 * _GAP
+
+
+@kernel
+def _stage_buffers(work, n, stage):
+    """``(src_re, src_im, dst_re, dst_im)`` of a stage: the two split pairs of ``work``
     alternate (stage 0 writes the first)."""
-    n = work.shape[0] // 4
-    first = (work[0:n], work[n : 2 * n])
-    second = (work[2 * n : 3 * n], work[3 * n : 4 * n])
+    first = (_split_buffer(work, n, 0), _split_buffer(work, n, 1))
+    second = (_split_buffer(work, n, 2), _split_buffer(work, n, 3))
     return first + second if stage % 2 == 1 else second + first
 
 
@@ -819,8 +842,9 @@ def _stockham_row(xf, yf, plan, work, conj, scale):
     """FFT of one direct length (see :func:`_is_direct`) whose plan starts with radix 4 (every
     one but the powers of two that start with radix 8: :func:`_direct_row` takes any):
     interleaved ``xf`` (2n values) into ``yf``, with the radices and twiddles of ``plan``;
-    ``work`` is scratch of 4n values (two split ping-pong buffers). ``xf`` is read completely
-    by the first stage and ``yf`` written only by the last, so ``yf`` may be ``xf``.
+    ``work`` is scratch of :func:`direct_work_length` values (two split ping-pong buffers).
+    ``xf`` is read completely by the first stage and ``yf`` written only by the last, so ``yf``
+    may be ``xf``.
 
     It has no radix-8 first stage, so the mixed-radix driver (:func:`direct_rows`) compiles
     without one.
@@ -836,7 +860,7 @@ def _stockham_row(xf, yf, plan, work, conj, scale):
         r = int(plan[_HEADER + stage])
         m = length // r
         block = plan[offset : offset + 2 * (r - 1) * m]
-        src_re, src_im, dst_re, dst_im = _stage_buffers(work, stage)
+        src_re, src_im, dst_re, dst_im = _stage_buffers(work, n, stage)
         last = stage == n_stages - 1
         if r % 2 == 0:
             _even_stage(
@@ -931,8 +955,8 @@ def _bluestein_row(xf, yf, plan, work, conj, scale):
 
     where ``B`` is the FFT of the wrapped conjugate chirp divided by m. Plan layout: the header
     and twiddles of the direct length m, then ``Re c (n), Im c (n), Re B (m), Im B (m)``;
-    ``work`` holds 8m values. The inverse transform conjugates on the way in and out
-    (``conj = -1``).
+    ``work`` holds ``4m + direct_work_length(m)`` values. The inverse transform conjugates on
+    the way in and out (``conj = -1``).
     """
     n = xf.shape[0] // 2
     m = _bluestein_length(n)
@@ -944,7 +968,7 @@ def _bluestein_row(xf, yf, plan, work, conj, scale):
     spectrum_im = plan[base + 2 * n + m : base + 2 * n + 2 * m]
     af = work[0 : 2 * m]
     bf = work[2 * m : 4 * m]
-    scratch = work[4 * m : 8 * m]
+    scratch = work[4 * m : 4 * m + direct_work_length(m)]
     _chirp_in(xf, af, chirp_re, chirp_im, conj)
     _direct_row(af, bf, plan, scratch, one, one)
     _multiply_inplace(bf, spectrum_re, spectrum_im)
@@ -986,7 +1010,7 @@ def _c2c_plan_float64(n, single):
         bf[2 * (m - k)] = chirp_re[k]
         bf[2 * (m - k) + 1] = -chirp_im[k]
     spectrum = np.empty(2 * m, dtype=np.float64)
-    work = np.empty(4 * m, dtype=np.float64)
+    work = np.empty(direct_work_length(m), dtype=np.float64)
     _direct_row(bf, spectrum, plan, work, 1.0, 1.0)
     for k in range(m):
         plan[base + 2 * n + k] = spectrum[2 * k] / m
@@ -1025,7 +1049,10 @@ def make_pow2_plan(n, like):
 @kernel
 def c2c_work_length(n):
     """Length of the real scratch array that :func:`_c2c_row` needs for length n."""
-    return 4 * n if _is_direct(n) else 8 * _bluestein_length(n)
+    if _is_direct(n):
+        return direct_work_length(n)
+    m = _bluestein_length(n)
+    return 4 * m + direct_work_length(m)
 
 
 @kernel
@@ -1066,11 +1093,13 @@ def c2c_rows(x, y, forward, plan, scale, work):
 @kernel(inline="always")
 def _rows_setup(x, y, forward, plan, work):
     """``(xf, yf, n, conj, work, offset, stride)`` for the direct-length drivers: interleaved
-    real views of the complex rows, the length, the sign of the transform, 4n values of
-    scratch, where the twiddles start and the first radix (read from the plan, not a literal:
-    the stage kernels then compile for one signature whichever driver calls them)."""
+    real views of the complex rows, the length, the sign of the transform, the scratch of
+    :func:`direct_work_length`, where the twiddles start and the first radix (read from the
+    plan, not a literal: the stage kernels then compile for one signature whichever driver calls
+    them)."""
     n = x.shape[1]
-    work = work[: 4 * n] if work.shape[0] >= 4 * n else np.empty(4 * n, dtype=plan.dtype)
+    size = direct_work_length(n)
+    work = work[:size] if work.shape[0] >= size else np.empty(size, dtype=plan.dtype)
     conj = plan[0] if forward else plan[1]
     n_stages = int(plan[9])
     stride = int(plan[_HEADER]) if n_stages > 0 else 1
@@ -1094,7 +1123,10 @@ def pow2_rows(x, y, forward, plan, scale, work):
     xf, yf, n, conj, work, offset, stride = _rows_setup(x, y, forward, plan, work)
     length = n // 4
     for row in range(x.shape[0]):
-        _radix4_first(xf[row], work[0:n], work[n : 2 * n], plan[offset : offset + 6 * length], conj)
+        _radix4_first(
+            xf[row], _split_buffer(work, n, 0), _split_buffer(work, n, 1),
+            plan[offset : offset + 6 * length], conj,
+        )  # fmt: skip
         _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 6 * length)
 
 
@@ -1106,8 +1138,9 @@ def pow2_rows_radix8(x, y, forward, plan, scale, work):
     length = n // 8
     for row in range(x.shape[0]):
         _radix8_first(
-            xf[row], work[0:n], work[n : 2 * n], plan[offset : offset + 14 * length], conj, plan[7]
-        )
+            xf[row], _split_buffer(work, n, 0), _split_buffer(work, n, 1),
+            plan[offset : offset + 14 * length], conj, plan[7],
+        )  # fmt: skip
         _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 14 * length)
 
 
@@ -1130,7 +1163,7 @@ def bluestein_rows(x, y, forward, plan, scale, work):
     calling it directly: one call level less to compile than through :func:`_c2c_row`."""
     xf = x.view(plan.dtype)
     yf = y.view(plan.dtype)
-    size = 8 * _bluestein_length(x.shape[1])
+    size = c2c_work_length(x.shape[1])
     work = work[:size] if work.shape[0] >= size else np.empty(size, dtype=plan.dtype)
     conj = plan[0] if forward else plan[1]
     for row in range(x.shape[0]):
@@ -1150,7 +1183,8 @@ def pow2_rows_small(x, y, forward, plan, scale, work):
 
 @kernel(inline="always")
 def _pow2_row(x_row, y_row, plan, work, conj, scale):
-    """One interleaved row of n values for either first radix (``work``: 4n values), inlined
+    """One interleaved row of n values for either first radix (``work``: see
+    :func:`direct_work_length`), inlined
     into the real-transform kernels that call it (no extra call level to compile)."""
     n = x_row.shape[0] // 2
     if n <= 4:
@@ -1161,22 +1195,26 @@ def _pow2_row(x_row, y_row, plan, work, conj, scale):
     length = n // stride
     if stride == 8:
         _radix8_first(
-            x_row, work[0:n], work[n : 2 * n], plan[offset : offset + 14 * length], conj, plan[7]
-        )
+            x_row, _split_buffer(work, n, 0), _split_buffer(work, n, 1),
+            plan[offset : offset + 14 * length], conj, plan[7],
+        )  # fmt: skip
     else:
-        _radix4_first(x_row, work[0:n], work[n : 2 * n], plan[offset : offset + 6 * length], conj)
+        _radix4_first(
+            x_row, _split_buffer(work, n, 0), _split_buffer(work, n, 1),
+            plan[offset : offset + 6 * length], conj,
+        )  # fmt: skip
     _pow2_stages(y_row, plan, work, conj, scale, n, stride, offset + 2 * (stride - 1) * length)
 
 
 @kernel(inline="always")
 def _pow2_stages(y_row, plan, work, conj, scale, n, stride, offset):
     """The stages after the first of a power-of-two row: the first stage left its output in
-    ``work[:2n]`` (split), ``stride`` is its radix and ``offset`` where the next stage's
-    twiddles start; the last stage writes the interleaved ``y_row``."""
-    ra = work[0:n]
-    ia = work[n : 2 * n]
-    rb = work[2 * n : 3 * n]
-    ib = work[3 * n : 4 * n]
+    the first two split buffers of ``work``, ``stride`` is its radix and ``offset`` where the
+    next stage's twiddles start; the last stage writes the interleaved ``y_row``."""
+    ra = _split_buffer(work, n, 0)
+    ia = _split_buffer(work, n, 1)
+    rb = _split_buffer(work, n, 2)
+    ib = _split_buffer(work, n, 3)
     n_stages = int(plan[9])
     length = n // stride
     for stage in range(1, n_stages):
@@ -1281,7 +1319,7 @@ def r2c_rows_direct(x, out, plan, scale):
     one = half_plan[0]
     half = scale / (one + one)
     zf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(4 * h, dtype=plan.dtype)
+    work = np.empty(direct_work_length(h), dtype=plan.dtype)
     for row in range(x.shape[0]):
         _stockham_row(x[row], zf, half_plan, work, one, one)
         _r2c_split(zf, of[row], split_re, split_im, half)
@@ -1353,7 +1391,7 @@ def c2r_rows_direct(x, out, plan, scale):
     xf = x.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
     pf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(4 * h, dtype=plan.dtype)
+    work = np.empty(direct_work_length(h), dtype=plan.dtype)
     for row in range(out.shape[0]):
         _c2r_pack(xf[row], pf, split_re, split_im)
         _stockham_row(pf, out[row], half_plan, work, half_plan[1], scale)
@@ -1411,7 +1449,7 @@ def pow2_r2c_rows(x, out, plan, scale):
     one = half_plan[0]
     half = scale / (one + one)
     zf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(4 * h, dtype=plan.dtype)
+    work = np.empty(direct_work_length(h), dtype=plan.dtype)
     for row in range(x.shape[0]):
         _pow2_row(x[row], zf, half_plan, work, one, one)
         _r2c_split(zf, of[row], split_re, split_im, half)
@@ -1426,7 +1464,7 @@ def pow2_c2r_rows(x, out, plan, scale):
     h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
     conj = half_plan[1]
     pf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(4 * h, dtype=plan.dtype)
+    work = np.empty(direct_work_length(h), dtype=plan.dtype)
     for row in range(out.shape[0]):
         _c2r_pack(xf[row], pf, split_re, split_im)
         _pow2_row(pf, out[row], half_plan, work, conj, scale)

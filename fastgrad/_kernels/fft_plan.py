@@ -75,8 +75,9 @@ def r2c_kernels(n: int):
 def c2c_work_length(n: int) -> int:
     """:func:`_fft.c2c_work_length` (the scratch the kernels need for length n), in Python."""
     if _pure(_fft._is_direct)(n):
-        return 4 * n
-    return 8 * _pure(_fft._bluestein_length)(n)
+        return _pure(_fft.direct_work_length)(n)
+    m = _pure(_fft._bluestein_length)(n)
+    return 4 * m + _pure(_fft.direct_work_length)(m)
 
 
 def _stockham_plan64(n: int, single: bool) -> np.ndarray:
