@@ -17,12 +17,12 @@ __all__ = ["warmup"]
 # Numba compiles one version per argument types, not per size, but each length picks one of
 # several drivers (see fastgrad._kernels.fft_plan): single and double precision, and the powers
 # of two 4 (no stages), 8 (radix 4 first), 16 and 2^17 (radix 8 first in single and in double
-# precision), 12 and 24 (mixed-radix direct lengths; 24 is a real length with a direct half)
-# and two Bluestein lengths (even and odd, which take different paths in the real transforms)
-# cover every transform kernel.
+# precision), 2^18 (radix 8 first and last), 12 and 24 (mixed-radix direct lengths; 24 is a
+# real length with a direct half) and two Bluestein lengths (even and odd, which take different
+# paths in the real transforms) cover every transform kernel.
 _DTYPES = (np.float32, np.float64)
 _FFT_LENGTHS = (4, 8, 16, 12, 24, 6, 5)
-_RADIX8_FIRST_LENGTH = 1 << 17
+_LONG_LENGTHS = (1 << 17, 1 << 18)
 
 
 def warmup() -> float:
@@ -64,7 +64,8 @@ def warmup() -> float:
             fourier.ifft(signal)
             fourier.irfft(fourier.rfft(signal), n=n)
             fourier.ifftn(fourier.fftn(signal))
-        fourier.fft(np.ones(_RADIX8_FIRST_LENGTH, dtype=dtype))
+        for n in _LONG_LENGTHS:
+            fourier.fft(np.ones(n, dtype=dtype))
         net = MLP([3, 2, 2], dtype=dtype, seed=0)
         x = np.ones((4, 3), dtype=dtype)
         labels = np.array([0, 1, 0, 1])

@@ -57,6 +57,7 @@ __all__ = [
     "pow2_c2r_rows",
     "pow2_r2c_rows",
     "pow2_rows",
+    "pow2_rows_last8",
     "pow2_rows_radix8",
     "pow2_rows_small",
     "r2c_rows",
@@ -177,6 +178,13 @@ _HEADER = 10
 # the others (complex128, 2^16-2^19, timed stage by stage).
 _GAP = 16
 
+# From this length, a radix-8 last stage replaces a radix-4 and a radix-2 one where the bits
+# allow (see _radices): one pass over memory less. Below it measured slower in complex64
+# (0.89x at 2^12, 0.97x at 2^15).
+_LAST8_FROM = 1 << 16
+_NO_LAST8 = np.bool_(False)  # NumPy scalars, not literals: the planner compiles once
+_LAST8 = np.bool_(True)
+
 
 @kernel
 def _smooth_part(n):
@@ -227,14 +235,16 @@ def next_direct_length(target, real):
 
 
 @kernel
-def _radices(n, single):
+def _radices(n, single, last8):
     """The radix of each Stockham stage for a direct length n (empty for n = 1, 2, 4).
 
     A first stage that reads the interleaved input: radix 8 for powers of two from 16 in single
     precision (``single``) and from 2^17 in double, radix 4 otherwise. Then the radix-5 and
     radix-3 stages, then the powers of two: radix 8 in the middle for n >= 2^12 (fewer passes
     over memory), and a last stage of radix 4 or 2 (or 5 or 3 when n has no more factors of
-    two).
+    two). With ``last8`` (the plans of :func:`pow2_rows_last8` only), from ``_LAST8_FROM`` a
+    power of two that starts with radix 8 and has a multiple of 3 bits left after it ends with
+    a radix-8 stage instead of a radix-4 and a radix-2 one.
 
     Radix 8 first leaves a stride of 8 to the second stage, whose inner loop runs over the
     stride: after a radix-4 first stage that loop had 4 iterations, too few to vectorize in
@@ -244,11 +254,11 @@ def _radices(n, single):
     (where it also saves a stage at some lengths: 2^17 has 6 instead of 7).
     """
     fours, twos, threes, fives, _ = _smooth_part(n)
-    return _radices_of(n, single, fours, twos, threes, fives)
+    return _radices_of(n, single, fours, twos, threes, fives, last8)
 
 
 @kernel
-def _radices_of(n, single, fours, twos, threes, fives):
+def _radices_of(n, single, fours, twos, threes, fives, last8):
     """:func:`_radices` given the factors of n from :func:`_smooth_part` (plain Python through
     ``py_func``: the power-of-two planner in :mod:`fastgrad._kernels.fft_plan` compiles
     nothing)."""
@@ -270,10 +280,13 @@ def _radices_of(n, single, fours, twos, threes, fives):
     elif bits % 3 == 2:
         last = 4
         eights = bits // 3
+    elif last8 and first == 8 and n >= _LAST8_FROM:  # 3k bits: k eights (the last one too)
+        last = 8
+        eights = bits // 3 - 1
     else:  # 3k bits: k - 1 eights, a four and a two
         last = 2
         eights = bits // 3 - 1
-    last_bits = 0 if bits == 0 else (1 if last == 2 else 2)
+    last_bits = 0 if bits == 0 else (1 if last == 2 else (2 if last == 4 else 3))
     middle_fours = (bits - last_bits - 3 * eights) // 2
     out = np.empty(2 + fives + threes + eights + middle_fours, dtype=np.int64)
     out[0] = first
@@ -307,13 +320,13 @@ def _twiddle_length(radices, n):
 
 
 @kernel
-def _stockham_header(n, out, single):
+def _stockham_header(n, out, single, last8):
     """Write the header and twiddles of a direct length n into ``out``; return the length used.
 
     Pass ``out`` of length 0 to only compute the length. ``single``: the plan is for single
-    precision (see :func:`_radices`).
+    precision; ``last8``: it may end with a radix-8 stage (see :func:`_radices`).
     """
-    radices = _radices(n, single)
+    radices = _radices(n, single, last8)
     size = _HEADER + radices.shape[0] + _twiddle_length(radices, n)
     if out.shape[0] == 0:
         return size
@@ -543,6 +556,61 @@ def _radix4_last(src_re, src_im, yf, conj, scale):
         y2[2 * q + 1] = scale_im * y2i
         y3[2 * q] = scale * y3r
         y3[2 * q + 1] = scale_im * y3i
+
+
+@butterfly
+def _radix8_last(src_re, src_im, yf, conj, scale, sqrt_half):
+    """The last stage as radix 8 (L = 8, no twiddles): split arrays to the interleaved output
+    ``yf``, times ``scale``, imaginary parts times ``conj``, as :func:`_radix4_last`. For the
+    long powers of two whose stages after a radix-8 first one are all radix 8 (see
+    :func:`_radices_of`): one pass over memory instead of a radix-4 and a radix-2 pass."""
+    s = src_re.shape[0] // 8
+    u0r = src_re[0:s]
+    u0i = src_im[0:s]
+    u1r = src_re[s : 2 * s]
+    u1i = src_im[s : 2 * s]
+    u2r = src_re[2 * s : 3 * s]
+    u2i = src_im[2 * s : 3 * s]
+    u3r = src_re[3 * s : 4 * s]
+    u3i = src_im[3 * s : 4 * s]
+    u4r = src_re[4 * s : 5 * s]
+    u4i = src_im[4 * s : 5 * s]
+    u5r = src_re[5 * s : 6 * s]
+    u5i = src_im[5 * s : 6 * s]
+    u6r = src_re[6 * s : 7 * s]
+    u6i = src_im[6 * s : 7 * s]
+    u7r = src_re[7 * s : 8 * s]
+    u7i = src_im[7 * s : 8 * s]
+    y0 = yf[0 : 2 * s]
+    y1 = yf[2 * s : 4 * s]
+    y2 = yf[4 * s : 6 * s]
+    y3 = yf[6 * s : 8 * s]
+    y4 = yf[8 * s : 10 * s]
+    y5 = yf[10 * s : 12 * s]
+    y6 = yf[12 * s : 14 * s]
+    y7 = yf[14 * s : 16 * s]
+    scale_im = conj * scale
+    for q in range(s):
+        y0r, y0i, y1r, y1i, y2r, y2i, y3r, y3i, y4r, y4i, y5r, y5i, y6r, y6i, y7r, y7i = _dft8(
+            u0r[q], u0i[q], u1r[q], u1i[q], u2r[q], u2i[q], u3r[q], u3i[q],
+            u4r[q], u4i[q], u5r[q], u5i[q], u6r[q], u6i[q], u7r[q], u7i[q], sqrt_half,
+        )  # fmt: skip
+        y0[2 * q] = scale * y0r
+        y0[2 * q + 1] = scale_im * y0i
+        y1[2 * q] = scale * y1r
+        y1[2 * q + 1] = scale_im * y1i
+        y2[2 * q] = scale * y2r
+        y2[2 * q + 1] = scale_im * y2i
+        y3[2 * q] = scale * y3r
+        y3[2 * q + 1] = scale_im * y3i
+        y4[2 * q] = scale * y4r
+        y4[2 * q + 1] = scale_im * y4i
+        y5[2 * q] = scale * y5r
+        y5[2 * q + 1] = scale_im * y5i
+        y6[2 * q] = scale * y6r
+        y6[2 * q + 1] = scale_im * y6i
+        y7[2 * q] = scale * y7r
+        y7[2 * q + 1] = scale_im * y7i
 
 
 @butterfly
@@ -986,13 +1054,13 @@ def _c2c_plan_float64(n, single):
     """The complex plan of length n in float64 (layout: see :func:`make_c2c_plan`), for single
     or double precision (the radices may differ, see :func:`_radices`)."""
     if _is_direct(n):
-        plan = np.empty(_stockham_header(n, np.empty(0), single), dtype=np.float64)
-        _stockham_header(n, plan, single)
+        plan = np.empty(_stockham_header(n, np.empty(0), single, _NO_LAST8), dtype=np.float64)
+        _stockham_header(n, plan, single, _NO_LAST8)
         return plan
     m = _bluestein_length(n)
-    base = _stockham_header(m, np.empty(0), single)
+    base = _stockham_header(m, np.empty(0), single, _NO_LAST8)
     plan = np.empty(base + 2 * n + 2 * m, dtype=np.float64)
-    _stockham_header(m, plan, single)
+    _stockham_header(m, plan, single, _NO_LAST8)
     plan[8] = 1.0
     chirp_re = plan[base : base + n]
     chirp_im = plan[base + n : base + 2 * n]
@@ -1038,8 +1106,8 @@ def make_c2c_plan(n, like):
 def make_pow2_plan(n, like):
     """:func:`make_c2c_plan` for n a power of two, compiled without Bluestein's code."""
     single = like.itemsize == 8
-    plan64 = np.empty(_stockham_header(n, np.empty(0), single), dtype=np.float64)
-    _stockham_header(n, plan64, single)
+    plan64 = np.empty(_stockham_header(n, np.empty(0), single, _LAST8), dtype=np.float64)
+    _stockham_header(n, plan64, single, _LAST8)
     plan = np.empty(plan64.shape[0], dtype=like.real.dtype)
     for k in range(plan64.shape[0]):
         plan[k] = plan64[k]
@@ -1146,6 +1214,23 @@ def pow2_rows_radix8(x, y, forward, plan, scale, work):
 
 @quiet_when_interpreted
 @kernel
+def pow2_rows_last8(x, y, forward, plan, scale, work):
+    """:func:`pow2_rows` for plans that start and end with a radix-8 stage (from
+    :func:`make_pow2_plan`, n >= ``_LAST8_FROM``; see :func:`_radices`): the only driver that
+    compiles :func:`_radix8_last`."""
+    xf, yf, n, conj, work, offset, stride = _rows_setup(x, y, forward, plan, work)
+    length = n // 8
+    for row in range(x.shape[0]):
+        _radix8_first(
+            xf[row], _split_buffer(work, n, 0), _split_buffer(work, n, 1),
+            plan[offset : offset + 14 * length], conj, plan[7],
+        )  # fmt: skip
+        src_re, src_im = _pow2_middle_stages(plan, work, n, stride, offset + 14 * length)
+        _radix8_last(src_re, src_im, yf[row], conj, scale, plan[7])
+
+
+@quiet_when_interpreted
+@kernel
 def direct_rows(x, y, forward, plan, scale, work):
     """:func:`c2c_rows` for the direct lengths (:func:`_is_direct`) whose plan starts with
     radix 4 (all but the powers of two that have drivers of their own): the mixed-radix
@@ -1207,32 +1292,42 @@ def _pow2_row(x_row, y_row, plan, work, conj, scale):
 
 
 @kernel(inline="always")
-def _pow2_stages(y_row, plan, work, conj, scale, n, stride, offset):
-    """The stages after the first of a power-of-two row: the first stage left its output in
-    the first two split buffers of ``work``, ``stride`` is its radix and ``offset`` where the
-    next stage's twiddles start; the last stage writes the interleaved ``y_row``."""
+def _pow2_middle_stages(plan, work, n, stride, offset):
+    """The stages between the first and the last of a power-of-two row: the first stage left
+    its output in the first two split buffers of ``work``, ``stride`` is its radix and
+    ``offset`` where the next stage's twiddles start. Returns the split buffers ``(re, im)``
+    that the last stage reads."""
     ra = _split_buffer(work, n, 0)
     ia = _split_buffer(work, n, 1)
     rb = _split_buffer(work, n, 2)
     ib = _split_buffer(work, n, 3)
     n_stages = int(plan[9])
     length = n // stride
-    for stage in range(1, n_stages):
+    for stage in range(1, n_stages - 1):
         r = int(plan[_HEADER + stage])
         m = length // r
         block = plan[offset : offset + 2 * (r - 1) * m]
         src_re, src_im, dst_re, dst_im = (ra, ia, rb, ib) if stage % 2 == 1 else (rb, ib, ra, ia)
-        if stage == n_stages - 1 and r == 4:
-            _radix4_last(src_re, src_im, y_row, conj, scale)
-        elif stage == n_stages - 1:
-            _radix2_last(src_re, src_im, y_row, conj, scale)
-        elif r == 4:
+        if r == 4:
             _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
         else:
             _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
         offset += 2 * (r - 1) * m
         length = m
         stride *= r
+    return (ra, ia) if (n_stages - 1) % 2 == 1 else (rb, ib)
+
+
+@kernel(inline="always")
+def _pow2_stages(y_row, plan, work, conj, scale, n, stride, offset):
+    """The stages after the first of a power-of-two row (arguments as
+    :func:`_pow2_middle_stages`); the last one, radix 4 or 2, writes the interleaved ``y_row``
+    (plans that end with radix 8 run :func:`pow2_rows_last8`)."""
+    src_re, src_im = _pow2_middle_stages(plan, work, n, stride, offset)
+    if int(plan[_HEADER + int(plan[9]) - 1]) == 4:
+        _radix4_last(src_re, src_im, y_row, conj, scale)
+    else:
+        _radix2_last(src_re, src_im, y_row, conj, scale)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1442,8 +1537,8 @@ def c2r_rows(x, out, plan, scale):
 def pow2_r2c_rows(x, out, plan, scale):
     """:func:`r2c_rows` for n a power of two (n >= 2): the half-length transform runs on the flat
     driver of :func:`pow2_rows`, so neither the general Stockham driver nor Bluestein is
-    compiled (the plan is :func:`make_r2c_plan`'s, whose half plan is then
-    :func:`make_pow2_plan`'s)."""
+    compiled (the plan is :func:`make_r2c_plan`'s, whose half plan never ends with the radix-8
+    stage of :func:`pow2_rows_last8`)."""
     of = out.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, x.shape[1])
     one = half_plan[0]

@@ -49,11 +49,15 @@ def _real_of(dtype) -> type:
 
 
 def pow2_kernel(plan: np.ndarray):
-    """The kernel for the complex rows of a :func:`pow2_plan`: its first radix picks it, and a
-    plan without stages (n <= 4) runs :func:`_fft.pow2_rows_small`."""
+    """The kernel for the complex rows of a :func:`pow2_plan`: its first radix picks it (and
+    its last, for plans that start and end with radix 8), and a plan without stages (n <= 4)
+    runs :func:`_fft.pow2_rows_small`."""
     if plan.shape[0] == _fft._HEADER:
         return _fft.pow2_rows_small
-    return _fft.pow2_rows_radix8 if plan[_fft._HEADER] == 8 else _fft.pow2_rows
+    if plan[_fft._HEADER] != 8:
+        return _fft.pow2_rows
+    last = plan[_fft._HEADER + int(plan[9]) - 1]
+    return _fft.pow2_rows_last8 if last == 8 else _fft.pow2_rows_radix8
 
 
 def c2c_kernel(plan: np.ndarray):
@@ -80,9 +84,9 @@ def c2c_work_length(n: int) -> int:
     return 4 * m + _pure(_fft.direct_work_length)(m)
 
 
-def _stockham_plan64(n: int, single: bool) -> np.ndarray:
+def _stockham_plan64(n: int, single: bool, last8: bool = False) -> np.ndarray:
     """Header and twiddles of a direct length n in float64 (:func:`_fft._stockham_header`)."""
-    radices = _pure(_fft._radices_of)(n, single, *_pure(_fft._smooth_part)(n)[:4])
+    radices = _pure(_fft._radices_of)(n, single, *_pure(_fft._smooth_part)(n)[:4], last8)
     fifths_c, fifths_s = unit_roots_table(np.array([1, 2]), 5)
     header = [1.0, -1.0, math.sqrt(3.0) / 2.0, fifths_c[0], fifths_c[1], fifths_s[0]]
     header += [fifths_s[1], math.sqrt(0.5), 0.0, float(len(radices))]
@@ -132,7 +136,7 @@ def c2c_plan(n: int, dtype) -> np.ndarray:
 def pow2_plan(n: int, dtype) -> np.ndarray:
     """The plan of :func:`_fft.make_pow2_plan` for complex ``dtype`` (n a power of two)."""
     single = np.dtype(dtype) == np.complex64
-    return _stockham_plan64(n, single).astype(_real_of(dtype))
+    return _stockham_plan64(n, single, last8=True).astype(_real_of(dtype))
 
 
 def r2c_plan(n: int, dtype) -> np.ndarray:
