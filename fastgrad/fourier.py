@@ -104,8 +104,9 @@ def _c2c_plan(n: int, dtype: np.dtype):
 
 #: Scratch arrays of at least this many values (32 MiB of float64) are kept per thread: a fresh
 #: one costs page faults on every call (0.6-0.7x the time at 2^20 with a kept one). Smaller
-#: ones the kernels allocate themselves, which measured 10-30% faster than a kept NumPy
-#: buffer from 2^14 to 2^19 (cause not found).
+#: ones the kernels allocate themselves. A kept NumPy buffer once measured 10-30% slower from
+#: 2^14 to 2^19: NumPy's huge pages made the split buffers, then n values apart, collide in the
+#: L2 cache. With the gap between them (fastgrad._kernels.fft._GAP) both run alike.
 _KEEP_SCRATCH = 1 << 22
 _scratch_local = threading.local()
 _NO_SCRATCH = {real: np.empty(0, real) for real in (np.dtype(np.float64), np.dtype(np.float32))}
