@@ -174,7 +174,7 @@ _HEADER = 10
 # Values left between the four split scratch buffers of a direct length (16 values: 128 bytes in
 # float64, 64 in float32). Without the gap the buffers start at multiples of n, and for powers
 # of two every stream of a long-stride stage (8 read and 8 written per buffer pair) maps to the
-# same set of the 12-way L1 cache: the stages with stride >= 512 took 1.3-1.5x longer than
+# same set of the 12-way L1 cache: the stages with stride >= 512 took 1.3-2x longer than
 # the others (complex128, 2^16-2^19, timed stage by stage).
 _GAP = 16
 
