@@ -166,6 +166,31 @@ def test_kept_scratch_of_a_longer_transform_serves_a_shorter_one(rng):
         assert_fft_close(fastgrad.ifft(x), scipy.fft.ifft(x), n)
 
 
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("n", [8, 4096, 2**18, 1000, 997])
+def test_scratch_of_exactly_the_work_length_is_enough(n, dtype, rng):
+    """Each driver, handed scratch of exactly c2c_work_length(n) values (split buffers with the
+    gaps between them), uses it in place of its own and writes nothing past it."""
+    from fastgrad._kernels import fft_plan
+
+    if JIT_DISABLED and n > 2**13:
+        pytest.skip("long transforms")
+    real = np.float32 if dtype == np.complex64 else np.float64
+    plan = fft_plan.pow2_plan(n, dtype) if n & (n - 1) == 0 else fft_plan.c2c_plan(n, dtype)
+    kernel = fft_plan.pow2_kernel(plan) if n & (n - 1) == 0 else fft_plan.c2c_kernel(plan)
+    x = make_input(rng, (2, n), dtype)
+    size = fft_plan.c2c_work_length(n)
+    guarded = np.full(size + 64, 7.0, real)  # 64 sentinels after the scratch
+    exact = np.empty_like(x)
+    kernel(x, exact, True, plan, real(1), guarded[:size])
+    own = np.empty_like(x)
+    kernel(x, own, True, plan, real(1), np.empty(0, real))
+    np.testing.assert_array_equal(exact, own)
+    assert not np.all(guarded[:size] == 7.0)  # the driver used the scratch it was given
+    assert np.all(guarded[size:] == 7.0)
+    assert_fft_close(exact[1], scipy.fft.fft(x[1]), n)
+
+
 @pytest.mark.skipif(JIT_DISABLED, reason="nothing is compiled")
 def test_warmup_compiles_every_row_kernel_in_both_precisions():
     """fastgrad.warmup (run on each Dask worker) must leave no transform kernel to compile in a
