@@ -94,10 +94,11 @@ def _c2c_plan(n: int, dtype: np.dtype):
     if entry is None:
         if n & (n - 1) == 0:
             plan = _fft_plan.pow2_plan(n, dtype)
-            entry = (_fft_plan.pow2_kernel(plan), plan, _fft_plan.c2c_work_length(n))
+            kernel = _fft_plan.pow2_kernel(plan)
         else:
             plan = _fft_plan.c2c_plan(n, dtype)
-            entry = (_fft_plan.c2c_kernel(plan), plan, _fft_plan.c2c_work_length(n))
+            kernel = _fft_plan.c2c_kernel(plan)
+        entry = (kernel, plan, _fft_plan.c2c_work_length(n))
         _remember(_c2c_plans, (n, dtype), entry)
     return entry
 
@@ -290,15 +291,14 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
         dtype = x.dtype
         real = _REAL_OF.get(dtype)
         ndim = x.ndim
+        length = x.shape[-1] if ndim >= 1 else 0
         if (
             real is not None
-            and ndim >= 1
+            and length > 0
             and type(axis) is int
             and (axis == -1 or axis == ndim - 1)
-            and x.shape[-1] > 0
             and x.flags.c_contiguous
         ):
-            length = x.shape[-1]
             if norm is None and forward:
                 scale = _ONE[real]
             else:

@@ -180,7 +180,7 @@ _GAP = 16
 
 # From this length, a radix-8 last stage replaces a radix-4 and a radix-2 one where the bits
 # allow (see _radices): one pass over memory less. Below it measured slower in complex64
-# (0.89x at 2^12, 0.97x at 2^15).
+# (8.1 against 7.3 us at 2^12, 70 against 66 us at 2^15).
 _LAST8_FROM = 1 << 16
 _NO_LAST8 = np.bool_(False)  # NumPy scalars, not literals: the planner compiles once
 _LAST8 = np.bool_(True)
@@ -1269,8 +1269,8 @@ def pow2_rows_small(x, y, forward, plan, scale, work):
 @kernel(inline="always")
 def _pow2_row(x_row, y_row, plan, work, conj, scale):
     """One interleaved row of n values for either first radix (``work``: see
-    :func:`direct_work_length`), inlined
-    into the real-transform kernels that call it (no extra call level to compile)."""
+    :func:`direct_work_length`), inlined into the real-transform kernels that call it (no extra
+    call level to compile)."""
     n = x_row.shape[0] // 2
     if n <= 4:
         _pow2_small(x_row, y_row, conj, scale)
