@@ -22,12 +22,12 @@ BLUESTEIN_SIZES = (6, 11, 31, 101)  # padded to 12, 24, 64, 204
 @pytest.mark.parametrize("last8", [False, True])
 @pytest.mark.parametrize("single", [False, True])
 @pytest.mark.parametrize(
-    "n", [1, 2, 4, 8, 12, 16, 20, 32, 40, 100, 4096, 6000, 2**15, 2**17, 2**18, 2**21]
+    "n", [1, 2, 4, 8, 12, 16, 20, 32, 40, 64, 100, 512, 4096, 6000, 2**15, 2**17, 2**18, 2**21]
 )
 def test_radices_multiply_to_n(n, single, last8):
     """Radix 8 first only for powers of two from 16 in single precision and from 2^17 in
     double; the last stage is radix 4 or 2 whenever n has a factor of two left, except in the
-    plans of pow2_rows_last8 (``last8``), which end with radix 8 from 2^16 when the bits after
+    plans of pow2_rows_last8 (``last8``), which end with radix 8 from 2^9 when the bits after
     a radix-8 first stage are a multiple of 3."""
     radices = fft_kernels._radices(n, single, last8).tolist()
     assert int(np.prod(radices)) == (n if n > 4 else 1)
@@ -36,8 +36,8 @@ def test_radices_multiply_to_n(n, single, last8):
         eight_first = power_of_two and n >= (16 if single else 2**17)
         assert radices[0] == (8 if eight_first else 4)
         assert set(radices) <= {2, 3, 4, 5, 8}
-        assert 8 not in radices[1:-1] or n >= 4096
-        eight_last = last8 and eight_first and n >= 2**16 and (n.bit_length() - 4) % 3 == 0
+        eight_last = last8 and eight_first and n >= 2**9 and (n.bit_length() - 4) % 3 == 0
+        assert 8 not in radices[1:-1] or n >= 4096 or eight_last
         if eight_last:
             assert radices == [8] * len(radices)
         elif power_of_two and len(radices) > 1:
@@ -85,7 +85,7 @@ def test_numpy_pow2_plan_equals_the_compiled_one(n, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
-@pytest.mark.parametrize("n", [1, 2, 4, 8, 16, 64, 1024, 2**17, 2**18])
+@pytest.mark.parametrize("n", [1, 2, 4, 8, 16, 64, 512, 1024, 4096, 2**17, 2**18])
 def test_pow2_driver_follows_the_first_radix_and_matches_the_general_one(n, dtype, rng):
     """Each power-of-two driver compiles one first-stage kernel; the plan's first radix picks
     the driver (n <= 4: the one without stages; a radix-8 last stage too: pow2_rows_last8),

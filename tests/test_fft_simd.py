@@ -77,6 +77,11 @@ def _last_args(dtype, n=256):
     return (np.zeros(n, dtype), np.zeros(n, dtype), np.zeros(2 * n, dtype), dtype(1), dtype(1))
 
 
+def _last8_args(dtype, n=512):
+    split = [np.zeros(n, dtype) for _ in range(4)]
+    return (*split, np.zeros(2 * n, dtype), dtype(1), dtype(1), dtype(0.7))
+
+
 #: name -> (argument maker, whether it multiplies by twiddles, i.e. must contain FMAs)
 BUTTERFLIES = {
     "_radix4_first": (_first_args, True),
@@ -86,6 +91,8 @@ BUTTERFLIES = {
     "_radix5_stage": (_stage_args(5, 0.3, -0.8, 0.9, 0.6), True),
     "_radix8_stage": (_stage_args(8, 0.7), True),
     "_radix4_last": (_last_args, False),
+    "_radix2_last": (_last_args, False),
+    "_radix8_last": (_last8_args, False),
 }
 
 
