@@ -234,6 +234,16 @@ def _kernel_scale(norm: str, n: int, forward: bool, real: np.dtype):
     return real.type(_helper.fft_scale(norm, n, forward))
 
 
+def _signed_scale(norm, n: int, forward: bool) -> float:
+    """The complex kernels' ``signed_scale`` (see :func:`fastgrad._kernels.fft._conj_and_scale`):
+    the output factor of ``norm`` (unchecked; None is "backward") as a Python float, negative
+    for the inverse transform."""
+    if norm is None:
+        return 1.0 if forward else -1.0 / n
+    factor = float(_helper.fft_scale(_helper.fft_norm(norm), n, forward))
+    return factor if forward else -factor
+
+
 def _default_scale(norm, n: int, forward: bool, real: np.dtype):
     """:func:`_kernel_scale` for an unchecked ``norm``, without the helpers' calls when it is
     None (the common case of the fast paths): 1 forward, 1/n inverse."""
@@ -299,10 +309,7 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
             and (axis == -1 or axis == ndim - 1)
             and x.flags.c_contiguous
         ):
-            if norm is None and forward:
-                scale = _ONE[real]
-            else:
-                scale = _default_scale(norm, length, forward, real)
+            scale = 1.0 if norm is None and forward else _signed_scale(norm, length, forward)
             if overwrite_x and x.flags.writeable:
                 out = x
             else:
@@ -311,12 +318,12 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
             kernel, plan_, work = _c2c_plan(length, dtype) if entry is None else entry
             work = _NO_SCRATCH[real] if work < _KEEP_SCRATCH else _scratch(work, real)
             if ndim == 1:  # x[None] is a cheaper (1, n) view than a reshape
-                kernel(x[None], out[None], forward, plan_, scale, work)
+                kernel(x[None], out[None], plan_, scale, work)
             elif ndim == 2:
-                kernel(x, out, forward, plan_, scale, work)
+                kernel(x, out, plan_, scale, work)
             else:
                 rows = x.reshape(-1, length)
-                kernel(rows, out.reshape(-1, length), forward, plan_, scale, work)
+                kernel(rows, out.reshape(-1, length), plan_, scale, work)
             return out
     array = _helper.fft_input(x)
     norm = _helper.fft_norm(norm)
@@ -333,11 +340,11 @@ def _c2c(x, n, axis, norm, overwrite_x, workers, plan, forward: bool, direct: bo
     else:
         out = _output_buffer(rows, array, overwrite_x)
         real = _REAL_OF[dtype]
-        scale = _kernel_scale(norm, length, forward, real)
+        scale = _signed_scale(norm, length, forward)
         kernel, plan_, work = _c2c_plan(length, dtype)
         # threads allocate their own scratch
         work = _scratch(work, real) if workers == 1 else _NO_SCRATCH[real]
-        _run_rows(kernel, rows, out, workers, forward, plan_, scale, work)
+        _run_rows(kernel, rows, out, workers, plan_, scale, work)
     return _unrows(out, batch_shape, axis)
 
 

@@ -111,10 +111,10 @@ def test_pow2_driver_follows_the_first_radix_and_matches_the_general_one(n, dtyp
     general_plan = fft_kernels.make_c2c_plan(n, np.empty(0, dtype))
     for forward in (True, False):
         ours = np.empty_like(x)
-        kernel(x, ours, forward, plan, real(1), np.empty(0, real))
+        kernel(x, ours, plan, 1.0 if forward else -1.0, np.empty(0, real))
         general = np.empty_like(x)
         work = np.empty(fft_kernels.c2c_work_length(n), real)
-        fft_kernels.c2c_rows(x, general, forward, general_plan, real(1), work)
+        fft_kernels.c2c_rows(x, general, general_plan, 1.0 if forward else -1.0, work)
         if same_stages:
             np.testing.assert_array_equal(ours, general)
         else:
@@ -182,9 +182,9 @@ def test_scratch_of_exactly_the_work_length_is_enough(n, dtype, rng):
     size = fft_plan.c2c_work_length(n)
     guarded = np.full(size + 64, 7.0, real)  # 64 sentinels after the scratch
     exact = np.empty_like(x)
-    kernel(x, exact, True, plan, real(1), guarded[:size])
+    kernel(x, exact, plan, 1.0, guarded[:size])
     own = np.empty_like(x)
-    kernel(x, own, True, plan, real(1), np.empty(0, real))
+    kernel(x, own, plan, 1.0, np.empty(0, real))
     np.testing.assert_array_equal(exact, own)
     assert not np.all(guarded[:size] == 7.0)  # the driver used the scratch it was given
     assert np.all(guarded[size:] == 7.0)

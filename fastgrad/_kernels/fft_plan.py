@@ -122,7 +122,7 @@ def _c2c_plan64(n: int, single: bool) -> np.ndarray:
     filt[0, m - n + 1 :] = (chirp_re[1:] - 1j * chirp_im[1:])[::-1]
     spectrum = np.empty_like(filt)
     kernel = pow2_kernel(head) if m & (m - 1) == 0 else _fft.direct_rows
-    kernel(filt, spectrum, True, head, 1.0, np.empty(0))
+    kernel(filt, spectrum, head, 1.0, np.empty(0))
     return np.concatenate([head, chirp_re, chirp_im, spectrum[0].real / m, spectrum[0].imag / m])
 
 
