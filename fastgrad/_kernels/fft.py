@@ -183,7 +183,7 @@ _GAP = 16
 # took 1.36 -> 1.16 us at 2^9, 7.4 -> 5.9-6.2 us at 2^12, 64 -> 56 us at 2^15 and 1.08 ->
 # 0.93 ms at 2^18; complex128 2.22 -> 1.94 ms at 2^18. At 2^6 it was slower (0.72 -> 0.75 us).
 _LAST8_FROM = 1 << 9
-_LAST_BLOCK = 64  # butterflies per block of _radix8_last (64 and 128 measured best)
+_LAST_BLOCK = 128  # butterflies per block of _radix8_last (64 and 128 measured best, 128 by 1-3%)
 _NO_LAST8 = np.bool_(False)  # NumPy scalars, not literals: the planner compiles once
 _LAST8 = np.bool_(True)
 
@@ -1256,17 +1256,25 @@ def pow2_rows_last8(x, y, plan, signed_scale, work):
             xf[row], _split_buffer(work, n, 0), _split_buffer(work, n, 1),
             plan[offset : offset + 14 * length], conj, plan[7],
         )  # fmt: skip
-        # Stage 1 at the literal stride 8: Numba compiles a version of _radix8_stage for the
-        # constant, whose inner loop is then one full vector in single precision (0.18-0.32
-        # against 0.35-0.44 ns a point at n = 2^9-2^15, complex64; the same in complex128).
+        # Stages 1 and 2 at the literal strides 8 and 64: Numba compiles a version of
+        # _radix8_stage for each constant, whose inner loop LLVM then vectorizes without a
+        # remainder (complex64, ns a point: stride 8 0.18-0.32 against 0.35-0.44 at n = 2^9 to
+        # 2^15, stride 64 0.22-0.28 against 0.30-0.34; complex128 the same or slightly faster).
+        ra = _split_buffer(work, n, 0)
+        ia = _split_buffer(work, n, 1)
+        rb = _split_buffer(work, n, 2)
+        ib = _split_buffer(work, n, 3)
         m = length // 8
-        second = offset + 14 * length
-        _radix8_stage(
-            _split_buffer(work, n, 0), _split_buffer(work, n, 1), _split_buffer(work, n, 2),
-            _split_buffer(work, n, 3), plan[second : second + 14 * m], m, 8, plan[7],
-        )  # fmt: skip
+        twiddles = offset + 14 * length
+        _radix8_stage(ra, ia, rb, ib, plan[twiddles : twiddles + 14 * m], m, 8, plan[7])
+        twiddles += 14 * m
+        if int(plan[9]) == 3:  # n = 512: stage 2 is the last
+            _radix8_last(rb, ib, ra, ia, yf[row], conj, scale, plan[7])
+            continue
+        m //= 8
+        _radix8_stage(rb, ib, ra, ia, plan[twiddles : twiddles + 14 * m], m, 64, plan[7])
         src_re, src_im, free_re, free_im = _pow2_middle_stages(
-            plan, work, n, 64, second + 14 * m, 2
+            plan, work, n, 512, twiddles + 14 * m, 3
         )
         _radix8_last(src_re, src_im, free_re, free_im, yf[row], conj, scale, plan[7])
 
