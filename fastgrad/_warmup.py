@@ -15,14 +15,15 @@ import numpy as np
 __all__ = ["warmup"]
 
 # Numba compiles one version per argument types, not per size, but each length picks one of
-# several drivers (see fastgrad._kernels.fft_plan): single and double precision, and the powers
-# of two 4 (no stages), 8 (radix 4 first), 16 and 2^17 (radix 8 first in single and in double
-# precision), 2^18 (radix 8 first and last), 12 and 24 (mixed-radix direct lengths; 24 is a
-# real length with a direct half) and two Bluestein lengths (even and odd, which take different
-# paths in the real transforms) cover every transform kernel.
+# several drivers (see fastgrad._kernels.fft_plan.pow2_kernel): single and double precision,
+# and the powers of two 4 (no stages), 8 (radix 4 first), 16 (radix 8 first in single
+# precision), 4096 (radix 4 first and radix-8 middle stages in double precision), 2^17 (radix 8
+# first and radix-8 middle stages in both), 2^18 (all stages radix 8), 12 and 24 (mixed-radix
+# direct lengths; 24 is a real length with a direct half) and two Bluestein lengths (even and
+# odd, which take different paths in the real transforms) cover every transform kernel.
 _DTYPES = (np.float32, np.float64)
 _FFT_LENGTHS = (4, 8, 16, 12, 24, 6, 5)
-_LONG_LENGTHS = (1 << 17, 1 << 18)
+_LONG_LENGTHS = (1 << 12, 1 << 17, 1 << 18)
 
 
 def warmup() -> float:

@@ -58,7 +58,9 @@ __all__ = [
     "pow2_r2c_rows",
     "pow2_rows",
     "pow2_rows_last8",
+    "pow2_rows_mid8",
     "pow2_rows_radix8",
+    "pow2_rows_radix8_mid8",
     "pow2_rows_small",
     "r2c_rows",
     "r2c_rows_direct",
@@ -1214,38 +1216,75 @@ def _rows_setup(x, y, plan, signed_scale, work):
 @kernel
 def pow2_rows(x, y, plan, signed_scale, work):
     """:func:`c2c_rows` for n a power of two whose plan (from :func:`make_pow2_plan`) starts
-    with a radix-4 stage.
+    with a radix-4 stage and has no radix-8 stage (n < 4096 in double precision).
 
     The Stockham driver of :func:`_stockham_row` for radices 8, 4 and 2 only, written out in
     one function: Numba re-optimizes the inlined body of every callee at each level of calls,
-    so a flat driver without the radix-3/5 code compiles in a fraction of the time. Plans that
-    start with radix 8 run :func:`pow2_rows_radix8` (see :func:`_radices`) and n <= 4 runs
-    :func:`pow2_rows_small`, so that each driver compiles one first-stage kernel: a first call
-    compiles only what its length needs (:func:`fastgrad._kernels.fft_plan.pow2_kernel`
-    picks the driver).
+    so a flat driver without the radix-3/5 code compiles in a fraction of the time. Each
+    power-of-two driver compiles one first-stage kernel, and the radix-8 middle stage only
+    where its lengths have one (:func:`pow2_rows_mid8`, :func:`pow2_rows_radix8`,
+    :func:`pow2_rows_radix8_mid8`, :func:`pow2_rows_last8`; n <= 4 runs
+    :func:`pow2_rows_small`): a first call compiles only what its length needs
+    (:func:`fastgrad._kernels.fft_plan.pow2_kernel` picks the driver).
     """
     xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
-    length = n // 4
     for row in range(x.shape[0]):
-        _radix4_first(
-            xf[row], _split_buffer(work, n, 0), _split_buffer(work, n, 1),
-            plan[offset : offset + 6 * length], conj,
-        )  # fmt: skip
-        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 6 * length)
+        _radix4_first_of(xf[row], plan, work, n, offset, conj)
+        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 6 * (n // 4), False)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_rows_mid8(x, y, plan, signed_scale, work):
+    """:func:`pow2_rows` for plans that start with radix 4 and have radix-8 middle stages
+    (4096 <= n < 2^17 in double precision)."""
+    xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
+    for row in range(x.shape[0]):
+        _radix4_first_of(xf[row], plan, work, n, offset, conj)
+        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 6 * (n // 4), True)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_rows_radix8(x, y, plan, signed_scale, work):
-    """:func:`pow2_rows` for plans that start with a radix-8 stage (n >= 16)."""
+    """:func:`pow2_rows` for plans that start with a radix-8 stage and have no other one
+    (16 <= n < 4096 in single precision)."""
     xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
-    length = n // 8
     for row in range(x.shape[0]):
-        _radix8_first(
-            xf[row], _split_buffer(work, n, 0), _split_buffer(work, n, 1),
-            plan[offset : offset + 14 * length], conj, plan[7],
-        )  # fmt: skip
-        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 14 * length)
+        _radix8_first_of(xf[row], plan, work, n, offset, conj)
+        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 14 * (n // 8), False)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_rows_radix8_mid8(x, y, plan, signed_scale, work):
+    """:func:`pow2_rows` for plans that start with a radix-8 stage, have radix-8 middle stages
+    and end with radix 4 or 2 (single precision from 4096, double from 2^17)."""
+    xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
+    for row in range(x.shape[0]):
+        _radix8_first_of(xf[row], plan, work, n, offset, conj)
+        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 14 * (n // 8), True)
+
+
+@kernel(inline="always")
+def _radix4_first_of(x_row, plan, work, n, offset, conj):
+    """The radix-4 first stage of a power-of-two row into the first split buffer pair of
+    ``work`` (``offset``: where the plan's twiddles start)."""
+    length = n // 4
+    _radix4_first(
+        x_row, _split_buffer(work, n, 0), _split_buffer(work, n, 1),
+        plan[offset : offset + 6 * length], conj,
+    )  # fmt: skip
+
+
+@kernel(inline="always")
+def _radix8_first_of(x_row, plan, work, n, offset, conj):
+    """:func:`_radix4_first_of` for a radix-8 first stage."""
+    length = n // 8
+    _radix8_first(
+        x_row, _split_buffer(work, n, 0), _split_buffer(work, n, 1),
+        plan[offset : offset + 14 * length], conj, plan[7],
+    )  # fmt: skip
 
 
 @quiet_when_interpreted
@@ -1258,10 +1297,7 @@ def pow2_rows_last8(x, y, plan, signed_scale, work):
     xf, yf, n, conj, scale, work, offset, _ = _rows_setup(x, y, plan, signed_scale, work)
     length = n // 8
     for row in range(x.shape[0]):
-        _radix8_first(
-            xf[row], _split_buffer(work, n, 0), _split_buffer(work, n, 1),
-            plan[offset : offset + 14 * length], conj, plan[7],
-        )  # fmt: skip
+        _radix8_first_of(xf[row], plan, work, n, offset, conj)
         # Stages 1 and 2 at the literal strides 8 and 64: Numba compiles a version of
         # _radix8_stage for each constant, whose inner loop LLVM then vectorizes without a
         # remainder (complex64, ns a point: stride 8 0.18-0.32 against 0.35-0.44 at n = 2^9 to
@@ -1280,7 +1316,7 @@ def pow2_rows_last8(x, y, plan, signed_scale, work):
         m //= 8
         _radix8_stage(rb, ib, ra, ia, plan[twiddles : twiddles + 14 * m], m, 64, plan[7])
         src_re, src_im, free_re, free_im = _pow2_middle_stages(
-            plan, work, n, 512, twiddles + 14 * m, 3
+            plan, work, n, 512, twiddles + 14 * m, 3, True
         )
         _radix8_last(src_re, src_im, free_re, free_im, yf[row], conj, scale, plan[7])
 
@@ -1335,25 +1371,27 @@ def _pow2_row(x_row, y_row, plan, work, conj, scale):
     stride = int(plan[_HEADER])  # the first stage's radix, 8 or 4 (see _radices)
     length = n // stride
     if stride == 8:
-        _radix8_first(
-            x_row, _split_buffer(work, n, 0), _split_buffer(work, n, 1),
-            plan[offset : offset + 14 * length], conj, plan[7],
-        )  # fmt: skip
+        _radix8_first_of(x_row, plan, work, n, offset, conj)
     else:
-        _radix4_first(
-            x_row, _split_buffer(work, n, 0), _split_buffer(work, n, 1),
-            plan[offset : offset + 6 * length], conj,
-        )  # fmt: skip
-    _pow2_stages(y_row, plan, work, conj, scale, n, stride, offset + 2 * (stride - 1) * length)
+        _radix4_first_of(x_row, plan, work, n, offset, conj)
+    _pow2_stages(
+        y_row, plan, work, conj, scale, n, stride, offset + 2 * (stride - 1) * length, True
+    )
 
 
 @kernel(inline="always")
-def _pow2_middle_stages(plan, work, n, stride, offset, first):
+def _pow2_middle_stages(plan, work, n, stride, offset, first, eights):
     """The stages from ``first`` (>= 1) to the last but one of a power-of-two row: stage 0
     left its output in the first two split buffers of ``work`` (stage k >= 1 reads the pair that
     stage k - 1 wrote), ``stride`` is the product of the radices before ``first`` and
     ``offset`` where the twiddles of stage ``first`` start. Returns the split buffers
-    ``(re, im, free_re, free_im)``: the pair that the last stage reads, then the other pair."""
+    ``(re, im, free_re, free_im)``: the pair that the last stage reads, then the other pair.
+
+    ``eights`` (a literal ``True`` or ``False`` in the caller's code) says whether the plan has
+    radix-8 middle stages (lengths from 4096): with ``False``, Numba prunes the radix-8 branch
+    after inlining and the caller never compiles :func:`_radix8_stage` (0.4-0.5 s of a first
+    call's 2.9-3.0 s). Drivers must be picked so that plans with radix-8 middle stages run
+    with ``True`` (:func:`fastgrad._kernels.fft_plan.pow2_kernel`)."""
     ra = _split_buffer(work, n, 0)
     ia = _split_buffer(work, n, 1)
     rb = _split_buffer(work, n, 2)
@@ -1367,7 +1405,7 @@ def _pow2_middle_stages(plan, work, n, stride, offset, first):
         src_re, src_im, dst_re, dst_im = (ra, ia, rb, ib) if stage % 2 == 1 else (rb, ib, ra, ia)
         if r == 4:
             _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
-        else:
+        elif eights:
             _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
         offset += 2 * (r - 1) * m
         length = m
@@ -1376,11 +1414,11 @@ def _pow2_middle_stages(plan, work, n, stride, offset, first):
 
 
 @kernel(inline="always")
-def _pow2_stages(y_row, plan, work, conj, scale, n, stride, offset):
+def _pow2_stages(y_row, plan, work, conj, scale, n, stride, offset, eights):
     """The stages after the first of a power-of-two row (arguments as
     :func:`_pow2_middle_stages`); the last one, radix 4 or 2, writes the interleaved ``y_row``
     (plans that end with radix 8 run :func:`pow2_rows_last8`)."""
-    src_re, src_im, _, _ = _pow2_middle_stages(plan, work, n, stride, offset, 1)
+    src_re, src_im, _, _ = _pow2_middle_stages(plan, work, n, stride, offset, 1, eights)
     if int(plan[_HEADER + int(plan[9]) - 1]) == 4:
         _radix4_last(src_re, src_im, y_row, conj, scale)
     else:

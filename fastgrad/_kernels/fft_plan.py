@@ -49,15 +49,18 @@ def _real_of(dtype) -> type:
 
 
 def pow2_kernel(plan: np.ndarray):
-    """The kernel for the complex rows of a :func:`pow2_plan`: its first radix picks it (and
-    its last, for plans that start and end with radix 8), and a plan without stages (n <= 4)
-    runs :func:`_fft.pow2_rows_small`."""
+    """The kernel for the complex rows of a :func:`pow2_plan`: its first radix picks it, then
+    whether it has radix-8 middle stages (and a radix-8 last one: plans all of radix 8); a plan
+    without stages (n <= 4) runs :func:`_fft.pow2_rows_small`."""
     if plan.shape[0] == _fft._HEADER:
         return _fft.pow2_rows_small
-    if plan[_fft._HEADER] != 8:
-        return _fft.pow2_rows
-    last = plan[_fft._HEADER + int(plan[9]) - 1]
-    return _fft.pow2_rows_last8 if last == 8 else _fft.pow2_rows_radix8
+    radices = plan[_fft._HEADER : _fft._HEADER + int(plan[9])]
+    middle_eights = bool((radices[1:-1] == 8).any())
+    if radices[0] != 8:
+        return _fft.pow2_rows_mid8 if middle_eights else _fft.pow2_rows
+    if radices[-1] == 8:
+        return _fft.pow2_rows_last8
+    return _fft.pow2_rows_radix8_mid8 if middle_eights else _fft.pow2_rows_radix8
 
 
 def c2c_kernel(plan: np.ndarray):
