@@ -16,7 +16,7 @@ from fastgrad._kernels import fft as fft_kernels
 
 MIXED_SIZES = (12, 20, 24, 40, 48, 60, 72, 100, 120, 180, 200, 360, 500, 1000)
 LARGE_MIXED_SIZES = () if JIT_DISABLED else (3 * 5**5 * 4, 10**5)
-BLUESTEIN_SIZES = (6, 11, 31, 101)  # padded to 12, 24, 64, 204
+BLUESTEIN_SIZES = (6, 11, 31, 101)  # padded to 12, 24, 72, 216
 
 
 @pytest.mark.parametrize("last8", [False, True])
@@ -44,11 +44,13 @@ def test_radices_multiply_to_n(n, single, last8):
             assert radices[-1] in (2, 4)
 
 
-@pytest.mark.parametrize("n", [6, 11, 31, 101, 997])
+@pytest.mark.parametrize("n", [6, 7, 11, 31, 33, 101, 997])
 def test_bluestein_length_is_direct_and_long_enough(n):
     m = fft_kernels._bluestein_length(n)
     assert m >= 2 * n - 1
     assert fft_kernels._is_direct(m)
+    assert m < 16 or m & (m - 1) != 0  # its plan starts with radix 4 (see _bluestein_length)
+    assert fft_kernels._radices(m, True, False)[0] == 4
 
 
 @pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
