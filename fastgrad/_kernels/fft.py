@@ -977,8 +977,8 @@ def _bluestein_length(n):
     Plans of those powers of two may start with radix 8 (see :func:`_radices`), which only the
     power-of-two stages run; without them :func:`_bluestein_row` calls the mixed-radix
     :func:`_stockham_row` alone, and the first transform of a Bluestein length compiles about
-    3 s less. The next direct length is at most a quarter longer (direct lengths are 4 times
-    the 5-smooth numbers), and a power of two is rarely the smallest.
+    2 s less (8.3-8.7 against 6.5-6.7 s in a fresh process). The next direct length is at most
+    a quarter longer (5 * 2^(k-2) is one), and a power of two is rarely the smallest.
     """
     m = 2 * n - 1
     while not _is_direct(m) or (m >= 16 and m & (m - 1) == 0):
