@@ -127,15 +127,16 @@ def _scratch(size: int, real: np.dtype) -> np.ndarray:
 
 
 def _r2c_plan(n: int, dtype: np.dtype):
-    """``(r2c kernel, c2r kernel, plan)`` for real transforms of length n (``dtype`` complex):
-    powers of two and even lengths with a direct half get their own kernels, without
-    Bluestein's code (see :func:`fastgrad._kernels.fft_plan.r2c_kernels`); plans are built with
-    NumPy, as in :func:`_c2c_plan`."""
+    """``(r2c kernel, c2r kernel, plan, scratch length)`` for real transforms of length n
+    (``dtype`` complex): powers of two and even lengths with a direct half get their own
+    kernels, without Bluestein's code (see :func:`fastgrad._kernels.fft_plan.r2c_kernels`);
+    plans are built with NumPy, as in :func:`_c2c_plan`."""
     entry = _r2c_plans.get((n, dtype))
     if entry is None:
-        entry = _remember(
-            _r2c_plans, (n, dtype), (*_fft_plan.r2c_kernels(n), _fft_plan.r2c_plan(n, dtype))
-        )
+        kernels = _fft_plan.r2c_kernels(n)
+        plan = _fft_plan.r2c_plan(n, dtype)
+        entry = (*kernels, plan, _fft_plan.real_work_length(n))
+        _remember(_r2c_plans, (n, dtype), entry)
     return entry
 
 
@@ -546,13 +547,15 @@ def rfft(
         real = x.dtype
         out = np.empty(x.shape[:-1] + (length // 2 + 1,), _COMPLEX_OF[real])
         scale = _default_scale(norm, length, True, real)
-        kernel, _, plan_ = _r2c_plan(length, out.dtype)
+        kernel, _, plan_, work = _r2c_plan(length, out.dtype)
+        work = _NO_SCRATCH[real] if work < _KEEP_SCRATCH else _scratch(work, real)
         if x.ndim == 2:
-            kernel(x, out, plan_, scale)
+            kernel(x, out, plan_, scale, work)
         elif x.ndim == 1:
-            kernel(x[None], out[None], plan_, scale)
+            kernel(x[None], out[None], plan_, scale, work)
         else:
-            kernel(x.reshape(-1, length), out.reshape(-1, length // 2 + 1), plan_, scale)
+            rows = x.reshape(-1, length)
+            kernel(rows, out.reshape(-1, length // 2 + 1), plan_, scale, work)
         return out
     array = _helper.fft_input(x)
     _helper.require_real(array)
@@ -566,8 +569,10 @@ def rfft(
     rows, batch_shape = _rows(array, axis, length, real)
     out = np.empty((rows.shape[0], length // 2 + 1), dtype=complex_dtype)
     scale = _kernel_scale(norm, length, True, real)
-    kernel, _, plan_ = _r2c_plan(length, complex_dtype)
-    _run_rows(kernel, rows, out, workers, plan_, scale)
+    kernel, _, plan_, work = _r2c_plan(length, complex_dtype)
+    # threads allocate their own scratch
+    work = _scratch(work, real) if workers == 1 else _NO_SCRATCH[real]
+    _run_rows(kernel, rows, out, workers, plan_, scale, work)
     return _unrows(out, batch_shape, axis)
 
 
@@ -621,13 +626,14 @@ def irfft(
         real = _REAL_OF[x.dtype]
         out = np.empty(x.shape[:-1] + (length,), real)
         scale = _default_scale(norm, length, False, real)
-        _, kernel, plan_ = _r2c_plan(length, x.dtype)
+        _, kernel, plan_, work = _r2c_plan(length, x.dtype)
+        work = _NO_SCRATCH[real] if work < _KEEP_SCRATCH else _scratch(work, real)
         if x.ndim == 2:
-            kernel(x, out, plan_, scale)
+            kernel(x, out, plan_, scale, work)
         elif x.ndim == 1:
-            kernel(x[None], out[None], plan_, scale)
+            kernel(x[None], out[None], plan_, scale, work)
         else:
-            kernel(x.reshape(-1, half), out.reshape(-1, length), plan_, scale)
+            kernel(x.reshape(-1, half), out.reshape(-1, length), plan_, scale, work)
         return out
     array = _helper.fft_input(x)
     norm = _helper.fft_norm(norm)
@@ -640,8 +646,9 @@ def irfft(
     rows, batch_shape = _rows(array, axis, length // 2 + 1, complex_dtype)
     out = np.empty((rows.shape[0], length), dtype=real)
     scale = _kernel_scale(norm, length, False, real)
-    _, kernel, plan_ = _r2c_plan(length, complex_dtype)
-    _run_rows(kernel, rows, out, workers, plan_, scale)
+    _, kernel, plan_, work = _r2c_plan(length, complex_dtype)
+    work = _scratch(work, real) if workers == 1 else _NO_SCRATCH[real]
+    _run_rows(kernel, rows, out, workers, plan_, scale, work)
     return _unrows(out, batch_shape, axis)
 
 

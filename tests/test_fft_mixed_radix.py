@@ -215,6 +215,38 @@ def test_scratch_of_exactly_the_work_length_is_enough(n, dtype, rng):
     assert_fft_close(exact[1], scipy.fft.fft(x[1]), n)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n", [8, 4096, 1000, 1994, 997, 2**17])
+def test_real_kernels_use_scratch_of_exactly_the_real_work_length(n, dtype, rng):
+    """The real kernels (powers of two, direct halves, Bluestein halves, odd n), handed
+    scratch of exactly real_work_length(n) values (the Python and compiled lengths agree), use
+    it in place of their own and write nothing past it; their inverse goes back."""
+    from fastgrad._kernels import fft_plan
+
+    if JIT_DISABLED and n > 2**13:
+        pytest.skip("long transforms")
+    complex_dtype = np.complex64 if dtype == np.float32 else np.complex128
+    r2c, c2r = fft_plan.r2c_kernels(n)
+    plan = fft_plan.r2c_plan(n, complex_dtype)
+    size = fft_plan.real_work_length(n)
+    assert size == fft_kernels.real_work_length(n)
+    x = rng.standard_normal((2, n)).astype(dtype)
+    guarded = np.full(size + 64, 7.0, dtype)  # 64 sentinels after the scratch
+    spectrum = np.empty((2, n // 2 + 1), complex_dtype)
+    r2c(x, spectrum, plan, dtype(1), guarded[:size])
+    own = np.empty_like(spectrum)
+    r2c(x, own, plan, dtype(1), np.empty(0, dtype))
+    np.testing.assert_array_equal(spectrum, own)
+    assert not np.all(guarded[:size] == 7.0)
+    assert np.all(guarded[size:] == 7.0)
+    assert_fft_close(spectrum[1], scipy.fft.rfft(x[1]), n)
+    guarded[:] = 7.0
+    back = np.empty_like(x)
+    c2r(spectrum, back, plan, dtype(1.0 / n), guarded[:size])
+    assert np.all(guarded[size:] == 7.0)
+    assert_fft_close(back, x, n)
+
+
 @pytest.mark.skipif(JIT_DISABLED, reason="nothing is compiled")
 def test_warmup_compiles_every_row_kernel_in_both_precisions():
     """fastgrad.warmup (run on each Dask worker) must leave no transform kernel to compile in a

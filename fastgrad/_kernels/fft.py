@@ -64,6 +64,7 @@ __all__ = [
     "pow2_rows_small",
     "r2c_rows",
     "r2c_rows_direct",
+    "real_work_length",
     "unit_roots",
     "fft_1d",
     "ifft_1d",
@@ -1505,9 +1506,27 @@ def _real_even_setup(plan, n):
     return h, plan[0 : h + 1], plan[h + 1 : 2 * h + 2], plan[2 * h + 2 :]
 
 
+@kernel(inline="always")
+def _real_scratch(work, size, plan):
+    """The first ``size`` values of the caller's ``work`` if it holds that many, else a new
+    array: the real kernels' rows and the complex transform's scratch, all in one (callers of
+    long transforms keep one buffer, as for :func:`c2c_rows`; see :func:`real_work_length`)."""
+    return work[:size] if work.shape[0] >= size else np.empty(size, dtype=plan.dtype)
+
+
+@kernel
+def real_work_length(n):
+    """Scratch values the real kernels of length n use at most (:func:`r2c_rows`,
+    :func:`c2r_rows` and their variants): two complex rows and the complex transform's scratch
+    for odd n; one half-length complex row and the half transform's scratch for even n."""
+    if n % 2 == 1:
+        return 4 * n + c2c_work_length(n)
+    return n + c2c_work_length(n // 2)
+
+
 @quiet_when_interpreted
 @kernel
-def r2c_rows_direct(x, out, plan, scale):
+def r2c_rows_direct(x, out, plan, scale, work):
     """:func:`r2c_rows` for even n whose half n/2 is a direct length that is not a power of two
     (its plan starts with radix 4): the half transform runs :func:`_stockham_row`, so neither
     Bluestein's code nor the radix-8 first stage is compiled."""
@@ -1515,18 +1534,20 @@ def r2c_rows_direct(x, out, plan, scale):
     h, split_re, split_im, half_plan = _real_even_setup(plan, x.shape[1])
     one = half_plan[0]
     half = scale / (one + one)
-    zf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(direct_work_length(h), dtype=plan.dtype)
+    work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
+    zf = work[: 2 * h]
     for row in range(x.shape[0]):
-        _stockham_row(x[row], zf, half_plan, work, one, one)
+        _stockham_row(x[row], zf, half_plan, work[2 * h :], one, one)
         _r2c_split(zf, of[row], split_re, split_im, half)
 
 
 @quiet_when_interpreted
 @kernel
-def r2c_rows(x, out, plan, scale):
+def r2c_rows(x, out, plan, scale, work):
     """FFT of every real row of ``x`` (rows, n) into complex ``out`` (rows, n//2 + 1), times
-    ``scale``; both C-contiguous (``out`` is viewed as interleaved real rows here).
+    ``scale``; both C-contiguous (``out`` is viewed as interleaved real rows here). ``work`` is
+    scratch of :func:`real_work_length` values, or a shorter (empty) array to have the kernel
+    allocate it.
 
     Even n reads the row as the interleaved complex vector ``z_j = x_{2j} + i x_{2j+1}``
     (length h = n/2), takes one complex FFT and splits it (:func:`_r2c_split`). Odd n takes the
@@ -1536,24 +1557,24 @@ def r2c_rows(x, out, plan, scale):
     n_rows, n = x.shape
     if n % 2 == 1:
         conj = plan[0]
-        zf = np.empty(2 * n, dtype=plan.dtype)
-        full = np.empty(2 * n, dtype=plan.dtype)
-        work = np.empty(c2c_work_length(n), dtype=plan.dtype)
+        work = _real_scratch(work, 4 * n + c2c_work_length(n), plan)
+        zf = work[: 2 * n]
+        full = work[2 * n : 4 * n]
         for row in range(n_rows):
             for j in range(n):
                 zf[2 * j] = x[row, j]
                 zf[2 * j + 1] = 0
-            _c2c_row(zf, full, plan, work, conj, scale)
+            _c2c_row(zf, full, plan, work[4 * n :], conj, scale)
             for k in range(n + 1):
                 of[row, k] = full[k]
         return
     h, split_re, split_im, half_plan = _real_even_setup(plan, n)
     one = half_plan[0]
     half = scale / (one + one)
-    zf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(c2c_work_length(h), dtype=plan.dtype)
+    work = _real_scratch(work, 2 * h + c2c_work_length(h), plan)
+    zf = work[: 2 * h]
     for row in range(n_rows):
-        _c2c_row(x[row], zf, half_plan, work, one, one)
+        _c2c_row(x[row], zf, half_plan, work[2 * h :], one, one)
         _r2c_split(zf, of[row], split_re, split_im, half)
 
 
@@ -1582,21 +1603,21 @@ def _c2r_pack(xf, pf, split_re, split_im):
 
 @quiet_when_interpreted
 @kernel
-def c2r_rows_direct(x, out, plan, scale):
+def c2r_rows_direct(x, out, plan, scale, work):
     """:func:`c2r_rows` for even n whose half is a direct length that is not a power of two
     (see :func:`r2c_rows_direct`)."""
     xf = x.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
-    pf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(direct_work_length(h), dtype=plan.dtype)
+    work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
+    pf = work[: 2 * h]
     for row in range(out.shape[0]):
         _c2r_pack(xf[row], pf, split_re, split_im)
-        _stockham_row(pf, out[row], half_plan, work, half_plan[1], scale)
+        _stockham_row(pf, out[row], half_plan, work[2 * h :], half_plan[1], scale)
 
 
 @quiet_when_interpreted
 @kernel
-def c2r_rows(x, out, plan, scale):
+def c2r_rows(x, out, plan, scale, work):
     """Inverse FFT of complex Hermitian rows ``x`` (rows, n//2 + 1) into real ``out`` (rows, n),
     times ``scale``; both C-contiguous (``x`` is viewed as interleaved real rows here).
 
@@ -1604,15 +1625,15 @@ def c2r_rows(x, out, plan, scale):
     scipy.fft.irfft. Even n packs the half spectrum into ``Z' = 2Z`` (:func:`_c2r_pack`) and
     takes one unscaled inverse FFT of length h = n/2, whose interleaved output is the real row
     (``out_{2j} = Re z_j``, ``out_{2j+1} = Im z_j``). Odd n rebuilds the full Hermitian spectrum
-    and takes a complex inverse FFT.
+    and takes a complex inverse FFT. ``work``: as for :func:`r2c_rows`.
     """
     xf = x.view(plan.dtype)
     n_rows, n = out.shape
     if n % 2 == 1:
         conj = plan[1]
-        full = np.empty(2 * n, dtype=plan.dtype)
-        result = np.empty(2 * n, dtype=plan.dtype)
-        work = np.empty(c2c_work_length(n), dtype=plan.dtype)
+        work = _real_scratch(work, 4 * n + c2c_work_length(n), plan)
+        full = work[: 2 * n]
+        result = work[2 * n : 4 * n]
         for row in range(n_rows):
             full[0] = xf[row, 0]
             full[1] = 0
@@ -1621,22 +1642,22 @@ def c2r_rows(x, out, plan, scale):
                 full[2 * k + 1] = xf[row, 2 * k + 1]
                 full[2 * (n - k)] = xf[row, 2 * k]
                 full[2 * (n - k) + 1] = -xf[row, 2 * k + 1]
-            _c2c_row(full, result, plan, work, conj, scale)
+            _c2c_row(full, result, plan, work[4 * n :], conj, scale)
             for j in range(n):
                 out[row, j] = result[2 * j]
         return
     h, split_re, split_im, half_plan = _real_even_setup(plan, n)
     conj = half_plan[1]
-    pf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(c2c_work_length(h), dtype=plan.dtype)
+    work = _real_scratch(work, 2 * h + c2c_work_length(h), plan)
+    pf = work[: 2 * h]
     for row in range(n_rows):
         _c2r_pack(xf[row], pf, split_re, split_im)
-        _c2c_row(pf, out[row], half_plan, work, conj, scale)
+        _c2c_row(pf, out[row], half_plan, work[2 * h :], conj, scale)
 
 
 @quiet_when_interpreted
 @kernel
-def pow2_r2c_rows(x, out, plan, scale):
+def pow2_r2c_rows(x, out, plan, scale, work):
     """:func:`r2c_rows` for n a power of two (n >= 2): the half-length transform runs on the flat
     driver of :func:`pow2_rows`, so neither the general Stockham driver nor Bluestein is
     compiled (the plan is :func:`make_r2c_plan`'s, whose half plan never ends with the radix-8
@@ -1645,26 +1666,26 @@ def pow2_r2c_rows(x, out, plan, scale):
     h, split_re, split_im, half_plan = _real_even_setup(plan, x.shape[1])
     one = half_plan[0]
     half = scale / (one + one)
-    zf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(direct_work_length(h), dtype=plan.dtype)
+    work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
+    zf = work[: 2 * h]
     for row in range(x.shape[0]):
-        _pow2_row(x[row], zf, half_plan, work, one, one)
+        _pow2_row(x[row], zf, half_plan, work[2 * h :], one, one)
         _r2c_split(zf, of[row], split_re, split_im, half)
 
 
 @quiet_when_interpreted
 @kernel
-def pow2_c2r_rows(x, out, plan, scale):
+def pow2_c2r_rows(x, out, plan, scale, work):
     """:func:`c2r_rows` for n a power of two (n >= 2), on the flat driver of :func:`pow2_rows`
     (see :func:`pow2_r2c_rows`)."""
     xf = x.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
     conj = half_plan[1]
-    pf = np.empty(2 * h, dtype=plan.dtype)
-    work = np.empty(direct_work_length(h), dtype=plan.dtype)
+    work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
+    pf = work[: 2 * h]
     for row in range(out.shape[0]):
         _c2r_pack(xf[row], pf, split_re, split_im)
-        _pow2_row(pf, out[row], half_plan, work, conj, scale)
+        _pow2_row(pf, out[row], half_plan, work[2 * h :], conj, scale)
 
 
 # ---------------------------------------------------------------------------------------------

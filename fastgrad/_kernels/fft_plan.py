@@ -92,6 +92,14 @@ def c2c_work_length(n: int) -> int:
     return 4 * m + _pure(_fft.direct_work_length)(m)
 
 
+def real_work_length(n: int) -> int:
+    """:func:`_fft.real_work_length` (the scratch the real kernels need for length n), in
+    Python."""
+    if n % 2 == 1:
+        return 4 * n + c2c_work_length(n)
+    return n + c2c_work_length(n // 2)
+
+
 def _stockham_plan64(n: int, single: bool, last8: bool = False) -> np.ndarray:
     """Header and twiddles of a direct length n in float64 (:func:`_fft._stockham_header`)."""
     radices = _pure(_fft._radices_of)(n, single, *_pure(_fft._smooth_part)(n)[:4], last8)
