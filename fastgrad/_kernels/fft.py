@@ -1235,10 +1235,7 @@ def pow2_rows(x, y, plan, signed_scale, work):
     :func:`pow2_rows_small`): a first call compiles only what its length needs
     (:func:`fastgrad._kernels.fft_plan.pow2_kernel` picks the driver).
     """
-    xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
-    for row in range(x.shape[0]):
-        _radix4_first_of(xf[row], plan, work, n, offset, conj)
-        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 6 * (n // 4), False)
+    _pow2_rows_body(x, y, plan, signed_scale, work, False, False)
 
 
 @quiet_when_interpreted
@@ -1246,10 +1243,7 @@ def pow2_rows(x, y, plan, signed_scale, work):
 def pow2_rows_mid8(x, y, plan, signed_scale, work):
     """:func:`pow2_rows` for plans that start with radix 4 and have radix-8 middle stages
     (4096 <= n < 2^17 in double precision)."""
-    xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
-    for row in range(x.shape[0]):
-        _radix4_first_of(xf[row], plan, work, n, offset, conj)
-        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 6 * (n // 4), True)
+    _pow2_rows_body(x, y, plan, signed_scale, work, False, True)
 
 
 @quiet_when_interpreted
@@ -1257,10 +1251,7 @@ def pow2_rows_mid8(x, y, plan, signed_scale, work):
 def pow2_rows_radix8(x, y, plan, signed_scale, work):
     """:func:`pow2_rows` for plans that start with a radix-8 stage and have no other one
     (16 <= n < 4096 in single precision)."""
-    xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
-    for row in range(x.shape[0]):
-        _radix8_first_of(xf[row], plan, work, n, offset, conj)
-        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 14 * (n // 8), False)
+    _pow2_rows_body(x, y, plan, signed_scale, work, True, False)
 
 
 @quiet_when_interpreted
@@ -1268,10 +1259,23 @@ def pow2_rows_radix8(x, y, plan, signed_scale, work):
 def pow2_rows_radix8_mid8(x, y, plan, signed_scale, work):
     """:func:`pow2_rows` for plans that start with a radix-8 stage, have radix-8 middle stages
     and end with radix 4 or 2 (single precision from 4096, double from 2^17)."""
+    _pow2_rows_body(x, y, plan, signed_scale, work, True, True)
+
+
+@kernel(inline="always")
+def _pow2_rows_body(x, y, plan, signed_scale, work, first8, eights):
+    """The body of the four drivers above. ``first8`` (the plan starts with radix 8) and
+    ``eights`` (it has radix-8 middle stages) are literals in each driver's code: Numba prunes
+    the branches a driver never takes after inlining, so it compiles one first-stage kernel,
+    and the radix-8 middle stage only with ``eights`` (see :func:`_pow2_middle_stages`)."""
     xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
+    twiddles = offset + 2 * (stride - 1) * (n // stride)  # after the first stage's
     for row in range(x.shape[0]):
-        _radix8_first_of(xf[row], plan, work, n, offset, conj)
-        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, offset + 14 * (n // 8), True)
+        if first8:
+            _radix8_first_of(xf[row], plan, work, n, offset, conj)
+        else:
+            _radix4_first_of(xf[row], plan, work, n, offset, conj)
+        _pow2_stages(yf[row], plan, work, conj, scale, n, stride, twiddles, eights)
 
 
 @kernel(inline="always")
