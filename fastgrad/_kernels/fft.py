@@ -1534,6 +1534,14 @@ def r2c_rows_direct(x, out, plan, scale, work):
     """:func:`r2c_rows` for even n whose half n/2 is a direct length that is not a power of two
     (its plan starts with radix 4): the half transform runs :func:`_stockham_row`, so neither
     Bluestein's code nor the radix-8 first stage is compiled."""
+    _r2c_even_body(x, out, plan, scale, work, False)
+
+
+@kernel(inline="always")
+def _r2c_even_body(x, out, plan, scale, work, pow2):
+    """The body of :func:`r2c_rows_direct` and :func:`pow2_r2c_rows`: ``pow2`` is a literal in
+    each, so Numba prunes the half transform the kernel does not run (:func:`_pow2_row` for
+    powers of two, :func:`_stockham_row` otherwise) and compiles only the other."""
     of = out.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, x.shape[1])
     one = half_plan[0]
@@ -1541,7 +1549,10 @@ def r2c_rows_direct(x, out, plan, scale, work):
     work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
     zf = work[: 2 * h]
     for row in range(x.shape[0]):
-        _stockham_row(x[row], zf, half_plan, work[2 * h :], one, one)
+        if pow2:
+            _pow2_row(x[row], zf, half_plan, work[2 * h :], one, one)
+        else:
+            _stockham_row(x[row], zf, half_plan, work[2 * h :], one, one)
         _r2c_split(zf, of[row], split_re, split_im, half)
 
 
@@ -1610,13 +1621,24 @@ def _c2r_pack(xf, pf, split_re, split_im):
 def c2r_rows_direct(x, out, plan, scale, work):
     """:func:`c2r_rows` for even n whose half is a direct length that is not a power of two
     (see :func:`r2c_rows_direct`)."""
+    _c2r_even_body(x, out, plan, scale, work, False)
+
+
+@kernel(inline="always")
+def _c2r_even_body(x, out, plan, scale, work, pow2):
+    """The body of :func:`c2r_rows_direct` and :func:`pow2_c2r_rows` (``pow2``: as in
+    :func:`_r2c_even_body`)."""
     xf = x.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
+    conj = half_plan[1]
     work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
     pf = work[: 2 * h]
     for row in range(out.shape[0]):
         _c2r_pack(xf[row], pf, split_re, split_im)
-        _stockham_row(pf, out[row], half_plan, work[2 * h :], half_plan[1], scale)
+        if pow2:
+            _pow2_row(pf, out[row], half_plan, work[2 * h :], conj, scale)
+        else:
+            _stockham_row(pf, out[row], half_plan, work[2 * h :], conj, scale)
 
 
 @quiet_when_interpreted
@@ -1666,15 +1688,7 @@ def pow2_r2c_rows(x, out, plan, scale, work):
     driver of :func:`pow2_rows`, so neither the general Stockham driver nor Bluestein is
     compiled (the plan is :func:`make_r2c_plan`'s, whose half plan never ends with the radix-8
     stage of :func:`pow2_rows_last8`)."""
-    of = out.view(plan.dtype)
-    h, split_re, split_im, half_plan = _real_even_setup(plan, x.shape[1])
-    one = half_plan[0]
-    half = scale / (one + one)
-    work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
-    zf = work[: 2 * h]
-    for row in range(x.shape[0]):
-        _pow2_row(x[row], zf, half_plan, work[2 * h :], one, one)
-        _r2c_split(zf, of[row], split_re, split_im, half)
+    _r2c_even_body(x, out, plan, scale, work, True)
 
 
 @quiet_when_interpreted
@@ -1682,14 +1696,7 @@ def pow2_r2c_rows(x, out, plan, scale, work):
 def pow2_c2r_rows(x, out, plan, scale, work):
     """:func:`c2r_rows` for n a power of two (n >= 2), on the flat driver of :func:`pow2_rows`
     (see :func:`pow2_r2c_rows`)."""
-    xf = x.view(plan.dtype)
-    h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
-    conj = half_plan[1]
-    work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
-    pf = work[: 2 * h]
-    for row in range(out.shape[0]):
-        _c2r_pack(xf[row], pf, split_re, split_im)
-        _pow2_row(pf, out[row], half_plan, work[2 * h :], conj, scale)
+    _c2r_even_body(x, out, plan, scale, work, True)
 
 
 # ---------------------------------------------------------------------------------------------
