@@ -20,10 +20,13 @@ __all__ = ["warmup"]
 # precision), 4096 (radix 4 first and radix-8 middle stages in double precision), 2^17 (radix 8
 # first and radix-8 middle stages in both), 2^18 (all stages radix 8), 12 and 24 (mixed-radix
 # direct lengths; 24 is a real length with a direct half) and two Bluestein lengths (even and
-# odd, which take different paths in the real transforms) cover every transform kernel.
+# odd, which take different paths in the real transforms) cover every transform kernel but the
+# mixed-radix ones with radix-8 middle stages: 4800 (direct), 2301 (Bluestein, padded to 4608)
+# and the real length 9600 (its half is 4800).
 _DTYPES = (np.float32, np.float64)
 _FFT_LENGTHS = (4, 8, 16, 12, 24, 6, 5)
-_LONG_LENGTHS = (1 << 12, 1 << 17, 1 << 18)
+_LONG_LENGTHS = (1 << 12, 1 << 17, 1 << 18, 4800, 2301)
+_LONG_REAL_LENGTHS = (9600,)
 
 
 def warmup() -> float:
@@ -67,6 +70,8 @@ def warmup() -> float:
             fourier.ifftn(fourier.fftn(signal))
         for n in _LONG_LENGTHS:
             fourier.fft(np.ones(n, dtype=dtype))
+        for n in _LONG_REAL_LENGTHS:
+            fourier.irfft(fourier.rfft(np.ones(n, dtype=dtype)), n=n)
         net = MLP([3, 2, 2], dtype=dtype, seed=0)
         x = np.ones((4, 3), dtype=dtype)
         labels = np.array([0, 1, 0, 1])

@@ -133,8 +133,8 @@ def _r2c_plan(n: int, dtype: np.dtype):
     plans are built with NumPy, as in :func:`_c2c_plan`."""
     entry = _r2c_plans.get((n, dtype))
     if entry is None:
-        kernels = _fft_plan.r2c_kernels(n)
         plan = _fft_plan.r2c_plan(n, dtype)
+        kernels = _fft_plan.r2c_kernels(n, plan)
         entry = (*kernels, plan, _fft_plan.real_work_length(n))
         _remember(_r2c_plans, (n, dtype), entry)
     return entry

@@ -4,6 +4,9 @@
   call needs is compiled (and written to that cache).
 * ``cached``: another fresh process on the same, now warm, cache directory: kernels are loaded
   from disk.
+* ``isolated``: each FFT entry point alone in a fresh process with its own empty cache, so that
+  it compiles everything it runs (in ``cold``, later entry points reuse the kernels that earlier
+  ones compiled): the compile time a user's first transform of that kind pays.
 
 For each entry point the child process times its first call and then its steady-state call
 (the minimum of a few); ``first_call - steady`` is the compile (or cache-load) time, reported per
@@ -72,6 +75,7 @@ ENTRY_POINTS = (
     "MLP.fit",
 )
 ENTRY_POINTS_QUICK = ("fft complex128", "dense_forward float64")
+ISOLATED_ENTRY_POINTS = ENTRY_POINTS[:5]  # the transforms
 
 
 def _child(cache_dir: str, entry_points: tuple[str, ...]) -> dict:
@@ -126,8 +130,25 @@ def _case(quick: bool) -> Case:
     return Case("compile/cold_and_cached", "compile", params, run)
 
 
+def _isolated_case(quick: bool) -> Case:
+    entry_points = ENTRY_POINTS_QUICK[:1] if quick else ISOLATED_ENTRY_POINTS
+    repeats = 1 if quick else 2
+
+    def run(config: Config) -> dict:
+        samples: dict[str, list[float]] = {name: [] for name in entry_points}
+        for _ in range(repeats):
+            for name in entry_points:
+                with tempfile.TemporaryDirectory(prefix="fastgrad-numba-cache-") as cache_dir:
+                    samples[name].append(_child(cache_dir, (name,))[name])
+        times = {f"isolated: {name}": single_times(values) for name, values in samples.items()}
+        return {"subject": None, "times": times, "ratios": {}}
+
+    params = {"entry_points": list(entry_points), "runs": repeats}
+    return Case("compile/isolated_cold", "compile", params, run)
+
+
 def cases(config: Config) -> list[Case]:
-    return [_case(config.quick)]
+    return [_case(config.quick), _isolated_case(config.quick)]
 
 
 def derive(records: list[dict], config: Config) -> dict:
@@ -136,6 +157,13 @@ def derive(records: list[dict], config: Config) -> dict:
         if record["group"] != "compile":
             continue
         times = record["times"]
+        if "cold: all entry points" not in times:
+            isolated = [value["median"] for value in times.values()]
+            derived["compile_time_isolated_max_s"] = {
+                "value": max(isolated),
+                "label": "measured (slowest first transform alone in a fresh process, empty cache)",
+            }
+            continue
         derived["compile_time_cold_s"] = {
             "value": times["cold: all entry points"]["median"],
             "label": "measured (first calls in a fresh process, empty cache)",

@@ -134,7 +134,8 @@ def test_pow2_driver_follows_the_first_radix_and_matches_the_general_one(n, dtyp
         assert_fft_close(ours[1], unscaled, n)
 
 
-PLAN_SIZES = (1, 2, 3, 5, 6, 7, 12, 20, 31, 97, 100, 360, 997, 1000, 1009, 4096, 6000, 10007)
+PLAN_SIZES = (1, 2, 3, 5, 6, 7, 12, 20, 31, 97, 100, 360, 997, 1000, 1009, 2301, 4096, 4800)
+PLAN_SIZES += (6000, 10007)
 
 
 def _assert_plans_match(ours, compiled, length):
@@ -165,7 +166,14 @@ def test_numpy_plan_of_any_length_equals_the_compiled_one(n, dtype):
     if n > 1 and n & (n - 1):
         kernel = fft_plan.c2c_kernel(ours)
         bluestein = not fft_kernels._is_direct(n)
-        assert kernel is (fft_kernels.bluestein_rows if bluestein else fft_kernels.direct_rows)
+        eights = 8 in ours[fft_kernels._HEADER + 1 : fft_kernels._HEADER + int(ours[9]) - 1]
+        expected = {
+            (False, False): fft_kernels.direct_rows,
+            (False, True): fft_kernels.direct_rows_mid8,
+            (True, False): fft_kernels.bluestein_rows,
+            (True, True): fft_kernels.bluestein_rows_mid8,
+        }[bluestein, eights]
+        assert kernel is expected
         assert fft_plan.c2c_work_length(n) == fft_kernels.c2c_work_length(n)
 
 
@@ -191,7 +199,7 @@ def test_kept_scratch_of_a_longer_transform_serves_a_shorter_one(rng):
 
 
 @pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
-@pytest.mark.parametrize("n", [8, 4096, 2**18, 1000, 997])
+@pytest.mark.parametrize("n", [8, 4096, 2**18, 1000, 4800, 997, 2301])
 def test_scratch_of_exactly_the_work_length_is_enough(n, dtype, rng):
     """Each driver, handed scratch of exactly c2c_work_length(n) values (split buffers with the
     gaps between them), uses it in place of its own and writes nothing past it."""
@@ -216,7 +224,7 @@ def test_scratch_of_exactly_the_work_length_is_enough(n, dtype, rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("n", [8, 4096, 1000, 1994, 997, 2**17])
+@pytest.mark.parametrize("n", [8, 4096, 1000, 9600, 1994, 997, 2**17])
 def test_real_kernels_use_scratch_of_exactly_the_real_work_length(n, dtype, rng):
     """The real kernels (powers of two, direct halves, Bluestein halves, odd n), handed
     scratch of exactly real_work_length(n) values (the Python and compiled lengths agree), use
@@ -226,8 +234,8 @@ def test_real_kernels_use_scratch_of_exactly_the_real_work_length(n, dtype, rng)
     if JIT_DISABLED and n > 2**13:
         pytest.skip("long transforms")
     complex_dtype = np.complex64 if dtype == np.float32 else np.complex128
-    r2c, c2r = fft_plan.r2c_kernels(n)
     plan = fft_plan.r2c_plan(n, complex_dtype)
+    r2c, c2r = fft_plan.r2c_kernels(n, plan)
     size = fft_plan.real_work_length(n)
     assert size == fft_kernels.real_work_length(n)
     x = rng.standard_normal((2, n)).astype(dtype)
@@ -258,9 +266,10 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
     fastgrad.warmup()
     for name in (
         "pow2_rows", "pow2_rows_mid8", "pow2_rows_radix8", "pow2_rows_radix8_mid8",
-        "pow2_rows_last8", "pow2_rows_small", "direct_rows", "bluestein_rows",
-        "pow2_r2c_rows", "pow2_c2r_rows", "r2c_rows", "c2r_rows", "r2c_rows_direct",
-        "c2r_rows_direct",
+        "pow2_rows_last8", "pow2_rows_small", "direct_rows", "direct_rows_mid8",
+        "bluestein_rows", "bluestein_rows_mid8", "pow2_r2c_rows", "pow2_c2r_rows", "r2c_rows",
+        "c2r_rows", "r2c_rows_direct", "c2r_rows_direct", "r2c_rows_direct_mid8",
+        "c2r_rows_direct_mid8",
     ):  # fmt: skip
         dispatcher = getattr(fft_kernels, name)
         dtypes = {  # of the array arguments: the plan is float32 or float64
@@ -271,16 +280,20 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("n", [2, 8, 24, 1000, 6, 22, 7, 997])
+@pytest.mark.parametrize("n", [2, 8, 24, 1000, 9600, 6, 22, 7, 997])
 def test_real_kernel_follows_the_length_and_matches_scipy(n, dtype, rng):
-    """Real transforms of even length with a direct half (24, 1000) run kernels without
-    Bluestein's code; powers of two theirs; the others (odd, or a Bluestein half) the general
-    ones. Each matches scipy both ways."""
+    """Real transforms of even length with a direct half (24, 1000; 9600, whose half has a
+    radix-8 stage) run kernels without Bluestein's code; powers of two theirs; the others (odd,
+    or a Bluestein half) the general ones. Each matches scipy both ways."""
     from fastgrad._kernels import fft_plan
 
-    r2c, c2r = fft_plan.r2c_kernels(n)
+    complex_dtype = np.result_type(dtype, np.complex64)
+    r2c, c2r = fft_plan.r2c_kernels(n, fft_plan.r2c_plan(n, complex_dtype))
     if n & (n - 1) == 0:
         assert (r2c, c2r) == (fft_kernels.pow2_r2c_rows, fft_kernels.pow2_c2r_rows)
+    elif n == 9600:
+        expected = (fft_kernels.r2c_rows_direct_mid8, fft_kernels.c2r_rows_direct_mid8)
+        assert (r2c, c2r) == expected
     elif n % 2 == 0 and fft_kernels._is_direct(n // 2):
         assert (r2c, c2r) == (fft_kernels.r2c_rows_direct, fft_kernels.c2r_rows_direct)
     else:

@@ -44,12 +44,15 @@ from ._pipeline import SIMD_PATH, butterfly, quiet_when_interpreted
 __all__ = [
     "SIMD_PATH",
     "bluestein_rows",
+    "bluestein_rows_mid8",
     "c2c_rows",
     "c2c_work_length",
     "c2r_rows",
     "c2r_rows_direct",
+    "c2r_rows_direct_mid8",
     "dft_rows",
     "direct_rows",
+    "direct_rows_mid8",
     "make_c2c_plan",
     "make_pow2_plan",
     "make_r2c_plan",
@@ -64,6 +67,7 @@ __all__ = [
     "pow2_rows_small",
     "r2c_rows",
     "r2c_rows_direct",
+    "r2c_rows_direct_mid8",
     "real_work_length",
     "unit_roots",
     "fft_1d",
@@ -853,7 +857,7 @@ def _pow2_small(xf, yf, conj, scale):
         yf[7] = scale_im * y3i
 
 
-@kernel
+@kernel(inline="always")
 def _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan):
     """A radix-5 or radix-3 stage (the constants are read from the plan header)."""
     if r == 5:
@@ -865,20 +869,23 @@ def _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan):
         _radix3_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[2], one / (one + one))
 
 
-@kernel
-def _even_stage(r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale):
-    """A radix-8, 4 or 2 stage; the last one writes the interleaved output ``yf``."""
+@kernel(inline="always")
+def _even_stage(
+    r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale, eights
+):
+    """A radix-8, 4 or 2 stage; the last one writes the interleaved output ``yf``. Radix 8
+    only with ``eights`` (a literal: see :func:`_stockham_row`)."""
     if last and r == 4:
         _radix4_last(src_re, src_im, yf, conj, scale)
     elif last:
         _radix2_last(src_re, src_im, yf, conj, scale)
     elif r == 4:
         _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
-    else:
+    elif eights:
         _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
 
 
-@kernel
+@kernel(inline="always")
 def _first_stage(xf, plan, work, conj):
     """Run the radix-4 first stage into ``work``'s first split buffer; return the number of
     stages and the plan offset of the second stage's twiddles."""
@@ -894,16 +901,16 @@ def _first_stage(xf, plan, work, conj):
 
 @kernel
 def _direct_row(xf, yf, plan, work, conj, scale):
-    """FFT of one direct length whatever its first radix: plans that start with radix 8 (only
-    powers of two do, see :func:`_radices`) run the body of the power-of-two drivers, the
-    others :func:`_stockham_row`; arguments as there."""
-    if int(plan[9]) > 0 and plan[_HEADER] == 8:
+    """FFT of one direct length whatever its first radix: n <= 4 and plans that start with
+    radix 8 (only powers of two do, see :func:`_radices`) run the body of the power-of-two
+    drivers, the others :func:`_stockham_row`; arguments as there."""
+    if int(plan[9]) == 0 or plan[_HEADER] == 8:
         _pow2_row(xf, yf, plan, work, conj, scale)
     else:
-        _stockham_row(xf, yf, plan, work, conj, scale)
+        _stockham_row(xf, yf, plan, work, conj, scale, True)
 
 
-@kernel
+@kernel(inline="always")
 def _split_buffer(work, n, k):
     """The ``k``-th (0 to 3) split buffer of n values in the scratch ``work`` of a direct
     length n (see :func:`direct_work_length`)."""
@@ -918,7 +925,7 @@ def direct_work_length(n):
     return 4 * n + 3 * _GAP
 
 
-@kernel
+@kernel(inline="always")
 def _stage_buffers(work, n, stage):
     """``(src_re, src_im, dst_re, dst_im)`` of a stage: the two split pairs of ``work``
     alternate (stage 0 writes the first)."""
@@ -927,22 +934,24 @@ def _stage_buffers(work, n, stage):
     return first + second if stage % 2 == 1 else second + first
 
 
-@kernel
-def _stockham_row(xf, yf, plan, work, conj, scale):
-    """FFT of one direct length (see :func:`_is_direct`) whose plan starts with radix 4 (every
-    one but the powers of two that start with radix 8: :func:`_direct_row` takes any):
+@kernel(inline="always")
+def _stockham_row(xf, yf, plan, work, conj, scale, eights):
+    """FFT of one direct length (see :func:`_is_direct`) n > 4 whose plan starts with radix 4
+    (every one but the powers of two that start with radix 8: :func:`_direct_row` takes any):
     interleaved ``xf`` (2n values) into ``yf``, with the radices and twiddles of ``plan``;
     ``work`` is scratch of :func:`direct_work_length` values (two split ping-pong buffers).
     ``xf`` is read completely by the first stage and ``yf`` written only by the last, so ``yf``
-    may be ``xf``.
+    may be ``xf``. ``eights``: whether the plan may have radix-8 middle stages (n >= 4096).
 
-    It has no radix-8 first stage, so the mixed-radix driver (:func:`direct_rows`) compiles
-    without one.
+    Inlined, as everything between a driver and the butterflies: Numba links the compiled
+    code of every callee into its caller and optimizes it again there, so each call level
+    between a driver and a butterfly kernel costs one more optimization of that kernel (the
+    first transform of length 1000 compiled in 5.2 s with these levels as functions of their
+    own, 4.0 s inlined). ``eights`` is a literal in each caller's code: without it Numba prunes
+    the radix-8 branch and never compiles :func:`_radix8_stage`. There is no radix-8 first
+    stage here, so the mixed-radix drivers (:func:`direct_rows`) compile without one.
     """
     n = xf.shape[0] // 2
-    if n <= 4:
-        _pow2_small(xf, yf, conj, scale)
-        return
     n_stages, offset = _first_stage(xf, plan, work, conj)
     stride = int(plan[_HEADER])  # the first stage's radix
     length = n // stride
@@ -954,8 +963,9 @@ def _stockham_row(xf, yf, plan, work, conj, scale):
         last = stage == n_stages - 1
         if r % 2 == 0:
             _even_stage(
-                r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale
-            )
+                r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale,
+                eights,
+            )  # fmt: skip
         else:
             _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan)
             if last:
@@ -1037,10 +1047,22 @@ def _header_length(plan, n):
     return size
 
 
-@kernel
-def _bluestein_row(xf, yf, plan, work, conj, scale):
+@kernel(inline="always")
+def _padded_length(plan):
+    """Bluestein's padded length m of a plan whose kind is 1: the product of its radices (read
+    from the plan rather than recomputed with :func:`_bluestein_length`, which would compile
+    the factoring code into the drivers)."""
+    m = 1
+    for stage in range(int(plan[9])):
+        m *= int(plan[_HEADER + stage])
+    return m
+
+
+@kernel(inline="always")
+def _bluestein_row(xf, yf, plan, work, conj, scale, eights):
     """Length-n DFT of ``xf`` as a length-m circular convolution (m from
-    :func:`_bluestein_length`).
+    :func:`_bluestein_length`; ``eights``: whether its plan may have radix-8 middle stages, a
+    literal as for :func:`_stockham_row`).
 
     With the chirp ``c_k = exp(-1j*pi*k^2/n)``, ``jk = (j^2 + k^2 - (k - j)^2) / 2`` turns the
     DFT into a convolution:
@@ -1056,7 +1078,7 @@ def _bluestein_row(xf, yf, plan, work, conj, scale):
     the way in and out (``conj = -1``).
     """
     n = xf.shape[0] // 2
-    m = _bluestein_length(n)
+    m = _padded_length(plan)
     one = plan[0]
     base = _header_length(plan, m)
     chirp_re = plan[base : base + n]
@@ -1067,9 +1089,13 @@ def _bluestein_row(xf, yf, plan, work, conj, scale):
     bf = work[2 * m : 4 * m]
     scratch = work[4 * m : 4 * m + direct_work_length(m)]
     _chirp_in(xf, af, chirp_re, chirp_im, conj)
-    _stockham_row(af, bf, plan, scratch, one, one)  # m starts with radix 4: _bluestein_length
-    _multiply_inplace(bf, spectrum_re, spectrum_im)
-    _stockham_row(bf, af, plan, scratch, -one, one)
+    # FFT_m(a) into b, then the inverse FFT_m of b * B back into a, in one loop so that the
+    # inlined Stockham driver appears once (m starts with radix 4: see _bluestein_length)
+    for step in range(2):
+        src, dst, sign = (af, bf, one) if step == 0 else (bf, af, -one)
+        _stockham_row(src, dst, plan, scratch, sign, one, eights)
+        if step == 0:
+            _multiply_inplace(bf, spectrum_re, spectrum_im)
     _chirp_out(af, yf, chirp_re, chirp_im, conj, scale)
 
 
@@ -1108,7 +1134,7 @@ def _c2c_plan_float64(n, single):
         bf[2 * (m - k) + 1] = -chirp_im[k]
     spectrum = np.empty(2 * m, dtype=np.float64)
     work = np.empty(direct_work_length(m), dtype=np.float64)
-    _stockham_row(bf, spectrum, plan, work, 1.0, 1.0)
+    _stockham_row(bf, spectrum, plan, work, 1.0, 1.0, True)
     for k in range(m):
         plan[base + 2 * n + k] = spectrum[2 * k] / m
         plan[base + 2 * n + m + k] = spectrum[2 * k + 1] / m
@@ -1158,7 +1184,7 @@ def _c2c_row(xf, yf, plan, work, conj, scale):
     if plan[8] == 0:
         _direct_row(xf, yf, plan, work, conj, scale)
     else:
-        _bluestein_row(xf, yf, plan, work, conj, scale)
+        _bluestein_row(xf, yf, plan, work, conj, scale, True)
 
 
 @quiet_when_interpreted
@@ -1336,27 +1362,57 @@ def pow2_rows_last8(x, y, plan, signed_scale, work):
 @quiet_when_interpreted
 @kernel
 def direct_rows(x, y, plan, signed_scale, work):
-    """:func:`c2c_rows` for the direct lengths (:func:`_is_direct`) whose plan starts with
-    radix 4 (all but the powers of two that have drivers of their own): the mixed-radix
-    Stockham driver without Bluestein's code or the radix-8 first stage, which a first call
-    then does not compile."""
+    """:func:`c2c_rows` for the direct lengths (:func:`_is_direct`) n > 4 whose plan starts
+    with radix 4 (all but the powers of two that have drivers of their own) and has no radix-8
+    stage (n < 4096): the mixed-radix Stockham driver without Bluestein's code, the radix-8
+    stages or the small-length code, which a first call then does not compile
+    (:func:`direct_rows_mid8` for the plans with radix-8 middle stages)."""
+    _direct_rows_body(x, y, plan, signed_scale, work, False)
+
+
+@quiet_when_interpreted
+@kernel
+def direct_rows_mid8(x, y, plan, signed_scale, work):
+    """:func:`direct_rows` for plans with radix-8 middle stages (n >= 4096)."""
+    _direct_rows_body(x, y, plan, signed_scale, work, True)
+
+
+@kernel(inline="always")
+def _direct_rows_body(x, y, plan, signed_scale, work, eights):
+    """The body of the two drivers above (``eights``: see :func:`_stockham_row`)."""
     xf, yf, _, conj, scale, work, _, _ = _rows_setup(x, y, plan, signed_scale, work)
     for row in range(x.shape[0]):
-        _stockham_row(xf[row], yf[row], plan, work, conj, scale)
+        _stockham_row(xf[row], yf[row], plan, work, conj, scale, eights)
 
 
 @quiet_when_interpreted
 @kernel
 def bluestein_rows(x, y, plan, signed_scale, work):
-    """:func:`c2c_rows` for the lengths that run Bluestein's algorithm (plans whose kind is 1),
-    calling it directly: one call level less to compile than through :func:`_c2c_row`."""
+    """:func:`c2c_rows` for the lengths that run Bluestein's algorithm (plans whose kind is 1)
+    and whose padded length has no radix-8 stage (m < 4096, so n < 2048), calling it directly:
+    fewer call levels to compile than through :func:`_c2c_row`
+    (:func:`bluestein_rows_mid8` for the other plans)."""
+    _bluestein_rows_body(x, y, plan, signed_scale, work, False)
+
+
+@quiet_when_interpreted
+@kernel
+def bluestein_rows_mid8(x, y, plan, signed_scale, work):
+    """:func:`bluestein_rows` for plans whose padded length has radix-8 middle stages."""
+    _bluestein_rows_body(x, y, plan, signed_scale, work, True)
+
+
+@kernel(inline="always")
+def _bluestein_rows_body(x, y, plan, signed_scale, work, eights):
+    """The body of the two drivers above (``eights``: see :func:`_stockham_row`)."""
     xf = x.view(plan.dtype)
     yf = y.view(plan.dtype)
-    size = c2c_work_length(x.shape[1])
+    m = _padded_length(plan)
+    size = 4 * m + direct_work_length(m)  # c2c_work_length, without factoring n
     work = work[:size] if work.shape[0] >= size else np.empty(size, dtype=plan.dtype)
     conj, scale = _conj_and_scale(plan, signed_scale)
     for row in range(x.shape[0]):
-        _bluestein_row(xf[row], yf[row], plan, work, conj, scale)
+        _bluestein_row(xf[row], yf[row], plan, work, conj, scale, eights)
 
 
 @quiet_when_interpreted
@@ -1532,16 +1588,25 @@ def real_work_length(n):
 @kernel
 def r2c_rows_direct(x, out, plan, scale, work):
     """:func:`r2c_rows` for even n whose half n/2 is a direct length that is not a power of two
-    (its plan starts with radix 4): the half transform runs :func:`_stockham_row`, so neither
-    Bluestein's code nor the radix-8 first stage is compiled."""
-    _r2c_even_body(x, out, plan, scale, work, False)
+    (its plan starts with radix 4) and has no radix-8 stage (n/2 < 4096): the half transform
+    runs :func:`_stockham_row`, so neither Bluestein's code nor a radix-8 stage is compiled
+    (:func:`r2c_rows_direct_mid8` for the halves with radix-8 middle stages)."""
+    _r2c_even_body(x, out, plan, scale, work, False, False)
+
+
+@quiet_when_interpreted
+@kernel
+def r2c_rows_direct_mid8(x, out, plan, scale, work):
+    """:func:`r2c_rows_direct` for halves with radix-8 middle stages (n/2 >= 4096)."""
+    _r2c_even_body(x, out, plan, scale, work, False, True)
 
 
 @kernel(inline="always")
-def _r2c_even_body(x, out, plan, scale, work, pow2):
-    """The body of :func:`r2c_rows_direct` and :func:`pow2_r2c_rows`: ``pow2`` is a literal in
-    each, so Numba prunes the half transform the kernel does not run (:func:`_pow2_row` for
-    powers of two, :func:`_stockham_row` otherwise) and compiles only the other."""
+def _r2c_even_body(x, out, plan, scale, work, pow2, eights):
+    """The body of :func:`r2c_rows_direct`, its ``_mid8`` variant and :func:`pow2_r2c_rows`:
+    ``pow2`` and ``eights`` are literals in each, so Numba prunes the half transform the kernel
+    does not run (:func:`_pow2_row` for powers of two, :func:`_stockham_row` otherwise, with
+    radix-8 stages only with ``eights``) and compiles only the other."""
     of = out.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, x.shape[1])
     one = half_plan[0]
@@ -1552,7 +1617,7 @@ def _r2c_even_body(x, out, plan, scale, work, pow2):
         if pow2:
             _pow2_row(x[row], zf, half_plan, work[2 * h :], one, one)
         else:
-            _stockham_row(x[row], zf, half_plan, work[2 * h :], one, one)
+            _stockham_row(x[row], zf, half_plan, work[2 * h :], one, one, eights)
         _r2c_split(zf, of[row], split_re, split_im, half)
 
 
@@ -1620,14 +1685,21 @@ def _c2r_pack(xf, pf, split_re, split_im):
 @kernel
 def c2r_rows_direct(x, out, plan, scale, work):
     """:func:`c2r_rows` for even n whose half is a direct length that is not a power of two
-    (see :func:`r2c_rows_direct`)."""
-    _c2r_even_body(x, out, plan, scale, work, False)
+    and has no radix-8 stage (see :func:`r2c_rows_direct`)."""
+    _c2r_even_body(x, out, plan, scale, work, False, False)
+
+
+@quiet_when_interpreted
+@kernel
+def c2r_rows_direct_mid8(x, out, plan, scale, work):
+    """:func:`c2r_rows_direct` for halves with radix-8 middle stages (n/2 >= 4096)."""
+    _c2r_even_body(x, out, plan, scale, work, False, True)
 
 
 @kernel(inline="always")
-def _c2r_even_body(x, out, plan, scale, work, pow2):
-    """The body of :func:`c2r_rows_direct` and :func:`pow2_c2r_rows` (``pow2``: as in
-    :func:`_r2c_even_body`)."""
+def _c2r_even_body(x, out, plan, scale, work, pow2, eights):
+    """The body of :func:`c2r_rows_direct`, its ``_mid8`` variant and :func:`pow2_c2r_rows`
+    (``pow2`` and ``eights``: as in :func:`_r2c_even_body`)."""
     xf = x.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
     conj = half_plan[1]
@@ -1638,7 +1710,7 @@ def _c2r_even_body(x, out, plan, scale, work, pow2):
         if pow2:
             _pow2_row(pf, out[row], half_plan, work[2 * h :], conj, scale)
         else:
-            _stockham_row(pf, out[row], half_plan, work[2 * h :], conj, scale)
+            _stockham_row(pf, out[row], half_plan, work[2 * h :], conj, scale, eights)
 
 
 @quiet_when_interpreted
@@ -1688,7 +1760,7 @@ def pow2_r2c_rows(x, out, plan, scale, work):
     driver of :func:`pow2_rows`, so neither the general Stockham driver nor Bluestein is
     compiled (the plan is :func:`make_r2c_plan`'s, whose half plan never ends with the radix-8
     stage of :func:`pow2_rows_last8`)."""
-    _r2c_even_body(x, out, plan, scale, work, True)
+    _r2c_even_body(x, out, plan, scale, work, True, True)
 
 
 @quiet_when_interpreted
@@ -1696,7 +1768,7 @@ def pow2_r2c_rows(x, out, plan, scale, work):
 def pow2_c2r_rows(x, out, plan, scale, work):
     """:func:`c2r_rows` for n a power of two (n >= 2), on the flat driver of :func:`pow2_rows`
     (see :func:`pow2_r2c_rows`)."""
-    _c2r_even_body(x, out, plan, scale, work, True)
+    _c2r_even_body(x, out, plan, scale, work, True, True)
 
 
 # ---------------------------------------------------------------------------------------------

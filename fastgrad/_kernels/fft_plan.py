@@ -49,14 +49,24 @@ def _real_of(dtype) -> type:
     return np.float32 if np.dtype(dtype) == np.complex64 else np.float64
 
 
+def _radices(plan: np.ndarray) -> np.ndarray:
+    """The radices of a direct plan's stages (read from its header)."""
+    return plan[_fft._HEADER : _fft._HEADER + int(plan[9])]
+
+
+def _middle_eights(plan: np.ndarray) -> bool:
+    """Whether a direct plan has radix-8 stages between its first and last ones."""
+    return bool((_radices(plan)[1:-1] == 8).any())
+
+
 def pow2_kernel(plan: np.ndarray):
     """The kernel for the complex rows of a :func:`pow2_plan`: its first radix picks it, then
     whether it has radix-8 middle stages (and a radix-8 last one: plans all of radix 8); a plan
     without stages (n <= 4) runs :func:`_fft.pow2_rows_small`."""
     if plan.shape[0] == _fft._HEADER:
         return _fft.pow2_rows_small
-    radices = plan[_fft._HEADER : _fft._HEADER + int(plan[9])]
-    middle_eights = bool((radices[1:-1] == 8).any())
+    radices = _radices(plan)
+    middle_eights = _middle_eights(plan)
     if radices[0] != 8:
         return _fft.pow2_rows_mid8 if middle_eights else _fft.pow2_rows
     if radices[-1] == 8:
@@ -66,16 +76,24 @@ def pow2_kernel(plan: np.ndarray):
 
 def c2c_kernel(plan: np.ndarray):
     """The kernel for the complex rows of a :func:`c2c_plan` of a length that is not a power
-    of two: the Stockham driver for direct lengths, the Bluestein driver for the others."""
-    return _fft.direct_rows if plan[8] == 0 else _fft.bluestein_rows
+    of two: the Stockham driver for direct lengths, the Bluestein driver for the others (the
+    plan header is the padded length's), each in two variants: with radix-8 middle stages
+    (``_mid8``) and without, which does not compile them."""
+    eights = _middle_eights(plan)
+    if plan[8] == 0:
+        return _fft.direct_rows_mid8 if eights else _fft.direct_rows
+    return _fft.bluestein_rows_mid8 if eights else _fft.bluestein_rows
 
 
-def r2c_kernels(n: int):
-    """``(r2c kernel, c2r kernel)`` for real transforms of length n: powers of two, even
-    lengths whose half is direct (without Bluestein's code), and the others."""
+def r2c_kernels(n: int, plan: np.ndarray):
+    """``(r2c kernel, c2r kernel)`` for real transforms of length n with the :func:`r2c_plan`
+    ``plan``: powers of two, even lengths whose half is direct (without Bluestein's code; with
+    or without radix-8 middle stages, as :func:`c2c_kernel`), and the others."""
     if n >= 2 and n & (n - 1) == 0:
         return _fft.pow2_r2c_rows, _fft.pow2_c2r_rows
     if n % 2 == 0 and _pure(_fft._is_direct)(n // 2):  # n/2 is not a power of two here
+        if _middle_eights(plan[n + 2 :]):  # the half plan follows 2(n/2 + 1) split twiddles
+            return _fft.r2c_rows_direct_mid8, _fft.c2r_rows_direct_mid8
         return _fft.r2c_rows_direct, _fft.c2r_rows_direct
     return _fft.r2c_rows, _fft.c2r_rows
 
