@@ -22,11 +22,13 @@ __all__ = ["warmup"]
 # direct lengths; 24 is a real length with a direct half) and two Bluestein lengths (even and
 # odd, which take different paths in the real transforms) cover every transform kernel but the
 # mixed-radix ones with radix-8 middle stages: 4800 (direct), 2301 (Bluestein, padded to 4608)
-# and the real length 9600 (its half is 4800).
+# and the real length 9600 (its half is 4800); and the real kernels of powers of two, which
+# follow the half plan as the complex drivers do: 64 (radix 8 first in single precision), 8192
+# (radix-8 middle stages) and 2^18 (both, in double precision).
 _DTYPES = (np.float32, np.float64)
 _FFT_LENGTHS = (4, 8, 16, 12, 24, 6, 5)
 _LONG_LENGTHS = (1 << 12, 1 << 17, 1 << 18, 4800, 2301)
-_LONG_REAL_LENGTHS = (9600,)
+_LONG_REAL_LENGTHS = (9600, 64, 1 << 13, 1 << 18)
 
 
 def warmup() -> float:

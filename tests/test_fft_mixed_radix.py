@@ -53,6 +53,16 @@ def test_bluestein_length_is_direct_and_long_enough(n):
     assert fft_kernels._radices(m, True, False)[0] == 4
 
 
+def test_python_length_rules_equal_the_compiled_ones():
+    """The planner's Python copies of _is_direct and _bluestein_length (which compile nothing)
+    give the compiled answers."""
+    from fastgrad._kernels import fft_plan
+
+    for n in range(1, 3000):
+        assert fft_plan.is_direct(n) == fft_kernels._is_direct(n), n
+        assert fft_plan.bluestein_length(n) == fft_kernels._bluestein_length(n), n
+
+
 @pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
 @pytest.mark.parametrize("n", MIXED_SIZES + LARGE_MIXED_SIZES + BLUESTEIN_SIZES)
 def test_fft_and_ifft_of_mixed_lengths_match_scipy(n, dtype, rng):
@@ -263,13 +273,17 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
     radix 8 first without them: single only; see fastgrad._kernels.fft._radices)."""
     both = {"float32", "float64"}
     only = {"pow2_rows_mid8": {"float64"}, "pow2_rows_radix8": {"float32"}}
+    only.update({f"pow2_{kind}_rows_mid8": {"float64"} for kind in ("r2c", "c2r")})
+    only.update({f"pow2_{kind}_rows_radix8": {"float32"} for kind in ("r2c", "c2r")})
     fastgrad.warmup()
     for name in (
         "pow2_rows", "pow2_rows_mid8", "pow2_rows_radix8", "pow2_rows_radix8_mid8",
         "pow2_rows_last8", "pow2_rows_small", "direct_rows", "direct_rows_mid8",
         "bluestein_rows", "bluestein_rows_mid8", "pow2_r2c_rows", "pow2_c2r_rows", "r2c_rows",
         "c2r_rows", "r2c_rows_direct", "c2r_rows_direct", "r2c_rows_direct_mid8",
-        "c2r_rows_direct_mid8",
+        "c2r_rows_direct_mid8", "pow2_r2c_rows_mid8", "pow2_c2r_rows_mid8",
+        "pow2_r2c_rows_radix8", "pow2_c2r_rows_radix8", "pow2_r2c_rows_radix8_mid8",
+        "pow2_c2r_rows_radix8_mid8",
     ):  # fmt: skip
         dispatcher = getattr(fft_kernels, name)
         dtypes = {  # of the array arguments: the plan is float32 or float64
@@ -280,17 +294,27 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-@pytest.mark.parametrize("n", [2, 8, 24, 1000, 9600, 6, 22, 7, 997])
+@pytest.mark.parametrize("n", [2, 8, 64, 8192, 2**18, 24, 1000, 9600, 6, 22, 7, 997])
 def test_real_kernel_follows_the_length_and_matches_scipy(n, dtype, rng):
     """Real transforms of even length with a direct half (24, 1000; 9600, whose half has a
     radix-8 stage) run kernels without Bluestein's code; powers of two theirs; the others (odd,
     or a Bluestein half) the general ones. Each matches scipy both ways."""
     from fastgrad._kernels import fft_plan
 
+    if JIT_DISABLED and n > 2**13:
+        pytest.skip("long transforms")
     complex_dtype = np.result_type(dtype, np.complex64)
     r2c, c2r = fft_plan.r2c_kernels(n, fft_plan.r2c_plan(n, complex_dtype))
     if n & (n - 1) == 0:
-        assert (r2c, c2r) == (fft_kernels.pow2_r2c_rows, fft_kernels.pow2_c2r_rows)
+        # the half plan's first radix and radix-8 middle stages (see _radices)
+        suffix = {
+            (np.float64, 8192): "_mid8",
+            (np.float64, 2**18): "_radix8_mid8",
+            (np.float32, 64): "_radix8",
+            (np.float32, 8192): "_radix8_mid8",
+            (np.float32, 2**18): "_radix8_mid8",
+        }.get((dtype, n), "")
+        assert (r2c.__name__, c2r.__name__) == (f"pow2_r2c_rows{suffix}", f"pow2_c2r_rows{suffix}")
     elif n == 9600:
         expected = (fft_kernels.r2c_rows_direct_mid8, fft_kernels.c2r_rows_direct_mid8)
         assert (r2c, c2r) == expected

@@ -58,7 +58,13 @@ __all__ = [
     "make_r2c_plan",
     "next_direct_length",
     "pow2_c2r_rows",
+    "pow2_c2r_rows_mid8",
+    "pow2_c2r_rows_radix8",
+    "pow2_c2r_rows_radix8_mid8",
     "pow2_r2c_rows",
+    "pow2_r2c_rows_mid8",
+    "pow2_r2c_rows_radix8",
+    "pow2_r2c_rows_radix8_mid8",
     "pow2_rows",
     "pow2_rows_last8",
     "pow2_rows_mid8",
@@ -905,7 +911,7 @@ def _direct_row(xf, yf, plan, work, conj, scale):
     radix 8 (only powers of two do, see :func:`_radices`) run the body of the power-of-two
     drivers, the others :func:`_stockham_row`; arguments as there."""
     if int(plan[9]) == 0 or plan[_HEADER] == 8:
-        _pow2_row(xf, yf, plan, work, conj, scale)
+        _pow2_row(xf, yf, plan, work, conj, scale, True, True, True)
     else:
         _stockham_row(xf, yf, plan, work, conj, scale, True)
 
@@ -1427,23 +1433,30 @@ def pow2_rows_small(x, y, plan, signed_scale, work):
 
 
 @kernel(inline="always")
-def _pow2_row(x_row, y_row, plan, work, conj, scale):
-    """One interleaved row of n values for either first radix (``work``: see
-    :func:`direct_work_length`), inlined into the real-transform kernels that call it (no extra
-    call level to compile)."""
+def _pow2_row(x_row, y_row, plan, work, conj, scale, first4, first8, eights):
+    """One interleaved row of n values (``work``: see :func:`direct_work_length`), inlined into
+    the kernels that call it (no extra call level to compile). The literals ``first4`` (the
+    plan may start with radix 4, or have no stage: n <= 4), ``first8`` (it may start with radix
+    8) and ``eights`` (it may have radix-8 middle stages) let Numba prune what the caller's
+    plans never run."""
     n = x_row.shape[0] // 2
-    if n <= 4:
+    if first4 and n <= 4:
         _pow2_small(x_row, y_row, conj, scale)
         return
     offset = _HEADER + int(plan[9])
     stride = int(plan[_HEADER])  # the first stage's radix, 8 or 4 (see _radices)
     length = n // stride
-    if stride == 8:
+    if first4 and first8:
+        if stride == 8:
+            _radix8_first_of(x_row, plan, work, n, offset, conj)
+        else:
+            _radix4_first_of(x_row, plan, work, n, offset, conj)
+    elif first8:
         _radix8_first_of(x_row, plan, work, n, offset, conj)
     else:
         _radix4_first_of(x_row, plan, work, n, offset, conj)
     _pow2_stages(
-        y_row, plan, work, conj, scale, n, stride, offset + 2 * (stride - 1) * length, True
+        y_row, plan, work, conj, scale, n, stride, offset + 2 * (stride - 1) * length, eights
     )
 
 
@@ -1591,34 +1604,43 @@ def r2c_rows_direct(x, out, plan, scale, work):
     (its plan starts with radix 4) and has no radix-8 stage (n/2 < 4096): the half transform
     runs :func:`_stockham_row`, so neither Bluestein's code nor a radix-8 stage is compiled
     (:func:`r2c_rows_direct_mid8` for the halves with radix-8 middle stages)."""
-    _r2c_even_body(x, out, plan, scale, work, False, False)
+    of, split_re, split_im, half_plan, one, half, zf, scratch = _r2c_setup(
+        x, out, plan, scale, work
+    )
+    for row in range(x.shape[0]):
+        _stockham_row(x[row], zf, half_plan, scratch, one, one, False)
+        _r2c_split(zf, of[row], split_re, split_im, half)
 
 
 @quiet_when_interpreted
 @kernel
 def r2c_rows_direct_mid8(x, out, plan, scale, work):
     """:func:`r2c_rows_direct` for halves with radix-8 middle stages (n/2 >= 4096)."""
-    _r2c_even_body(x, out, plan, scale, work, False, True)
+    of, split_re, split_im, half_plan, one, half, zf, scratch = _r2c_setup(
+        x, out, plan, scale, work
+    )
+    for row in range(x.shape[0]):
+        _stockham_row(x[row], zf, half_plan, scratch, one, one, True)
+        _r2c_split(zf, of[row], split_re, split_im, half)
 
 
 @kernel(inline="always")
-def _r2c_even_body(x, out, plan, scale, work, pow2, eights):
-    """The body of :func:`r2c_rows_direct`, its ``_mid8`` variant and :func:`pow2_r2c_rows`:
-    ``pow2`` and ``eights`` are literals in each, so Numba prunes the half transform the kernel
-    does not run (:func:`_pow2_row` for powers of two, :func:`_stockham_row` otherwise, with
-    radix-8 stages only with ``eights``) and compiles only the other."""
+def _r2c_setup(x, out, plan, scale, work):
+    """``(of, split_re, split_im, half_plan, one, half, zf, scratch)`` for the even-length
+    real kernels: the interleaved view of ``out``, the split twiddles and the half plan
+    (:func:`_real_even_setup`), 1 and ``scale / 2`` in the working dtype, the half-length
+    complex row and the half transform's scratch (both in ``work``).
+
+    The even-length kernels each write their own loop over the rows around this: an inlined
+    body shared by several kernels with literal flags would carry the code of every half
+    transform until Numba prunes it, and inlining that code cost the first ``rfft`` of a power
+    of two 0.6 s more to compile."""
     of = out.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, x.shape[1])
     one = half_plan[0]
-    half = scale / (one + one)
     work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
-    zf = work[: 2 * h]
-    for row in range(x.shape[0]):
-        if pow2:
-            _pow2_row(x[row], zf, half_plan, work[2 * h :], one, one)
-        else:
-            _stockham_row(x[row], zf, half_plan, work[2 * h :], one, one, eights)
-        _r2c_split(zf, of[row], split_re, split_im, half)
+    half = scale / (one + one)
+    return of, split_re, split_im, half_plan, one, half, work[: 2 * h], work[2 * h :]
 
 
 @quiet_when_interpreted
@@ -1686,31 +1708,32 @@ def _c2r_pack(xf, pf, split_re, split_im):
 def c2r_rows_direct(x, out, plan, scale, work):
     """:func:`c2r_rows` for even n whose half is a direct length that is not a power of two
     and has no radix-8 stage (see :func:`r2c_rows_direct`)."""
-    _c2r_even_body(x, out, plan, scale, work, False, False)
+    xf, split_re, split_im, half_plan, conj, pf, scratch = _c2r_setup(x, out, plan, work)
+    for row in range(out.shape[0]):
+        _c2r_pack(xf[row], pf, split_re, split_im)
+        _stockham_row(pf, out[row], half_plan, scratch, conj, scale, False)
 
 
 @quiet_when_interpreted
 @kernel
 def c2r_rows_direct_mid8(x, out, plan, scale, work):
     """:func:`c2r_rows_direct` for halves with radix-8 middle stages (n/2 >= 4096)."""
-    _c2r_even_body(x, out, plan, scale, work, False, True)
+    xf, split_re, split_im, half_plan, conj, pf, scratch = _c2r_setup(x, out, plan, work)
+    for row in range(out.shape[0]):
+        _c2r_pack(xf[row], pf, split_re, split_im)
+        _stockham_row(pf, out[row], half_plan, scratch, conj, scale, True)
 
 
 @kernel(inline="always")
-def _c2r_even_body(x, out, plan, scale, work, pow2, eights):
-    """The body of :func:`c2r_rows_direct`, its ``_mid8`` variant and :func:`pow2_c2r_rows`
-    (``pow2`` and ``eights``: as in :func:`_r2c_even_body`)."""
+def _c2r_setup(x, out, plan, work):
+    """``(xf, split_re, split_im, half_plan, conj, pf, scratch)`` for the even-length inverse
+    real kernels (as :func:`_r2c_setup`): the interleaved view of ``x``, the split twiddles,
+    the half plan, -1 in the working dtype (the inverse direction), the packed half-length row
+    and the half transform's scratch."""
     xf = x.view(plan.dtype)
     h, split_re, split_im, half_plan = _real_even_setup(plan, out.shape[1])
-    conj = half_plan[1]
     work = _real_scratch(work, 2 * h + direct_work_length(h), plan)
-    pf = work[: 2 * h]
-    for row in range(out.shape[0]):
-        _c2r_pack(xf[row], pf, split_re, split_im)
-        if pow2:
-            _pow2_row(pf, out[row], half_plan, work[2 * h :], conj, scale)
-        else:
-            _stockham_row(pf, out[row], half_plan, work[2 * h :], conj, scale, eights)
+    return xf, split_re, split_im, half_plan, half_plan[1], work[: 2 * h], work[2 * h :]
 
 
 @quiet_when_interpreted
@@ -1756,19 +1779,88 @@ def c2r_rows(x, out, plan, scale, work):
 @quiet_when_interpreted
 @kernel
 def pow2_r2c_rows(x, out, plan, scale, work):
-    """:func:`r2c_rows` for n a power of two (n >= 2): the half-length transform runs on the flat
-    driver of :func:`pow2_rows`, so neither the general Stockham driver nor Bluestein is
-    compiled (the plan is :func:`make_r2c_plan`'s, whose half plan never ends with the radix-8
-    stage of :func:`pow2_rows_last8`)."""
-    _r2c_even_body(x, out, plan, scale, work, True, True)
+    """:func:`r2c_rows` for n a power of two (n >= 2) whose half plan starts with radix 4 (or has no
+    stage: n <= 8) and has no radix-8 stage.
+
+    The half-length transform runs the power-of-two stages (:func:`_pow2_row`), one variant per
+    first radix and radix-8 middle stages as the complex drivers (:func:`pow2_rows` and its
+    variants): neither the general Stockham driver nor Bluestein is compiled, and only the
+    stages the half plan runs (the plan is :func:`make_r2c_plan`'s, whose half plan never ends
+    with the radix-8 stage of :func:`pow2_rows_last8`)."""
+    _pow2_r2c_body(x, out, plan, scale, work, True, False, False)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_c2r_rows(x, out, plan, scale, work):
-    """:func:`c2r_rows` for n a power of two (n >= 2), on the flat driver of :func:`pow2_rows`
-    (see :func:`pow2_r2c_rows`)."""
-    _c2r_even_body(x, out, plan, scale, work, True, True)
+    """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows`."""
+    _pow2_c2r_body(x, out, plan, scale, work, True, False, False)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_r2c_rows_mid8(x, out, plan, scale, work):
+    """:func:`r2c_rows` for n a power of two whose half plan starts with radix 4 and has radix-8
+    middle stages."""
+    _pow2_r2c_body(x, out, plan, scale, work, True, False, True)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_c2r_rows_mid8(x, out, plan, scale, work):
+    """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows_mid8`."""
+    _pow2_c2r_body(x, out, plan, scale, work, True, False, True)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_r2c_rows_radix8(x, out, plan, scale, work):
+    """:func:`r2c_rows` for n a power of two whose half plan starts with radix 8 and has no other
+    radix-8 stage."""
+    _pow2_r2c_body(x, out, plan, scale, work, False, True, False)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_c2r_rows_radix8(x, out, plan, scale, work):
+    """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows_radix8`."""
+    _pow2_c2r_body(x, out, plan, scale, work, False, True, False)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_r2c_rows_radix8_mid8(x, out, plan, scale, work):
+    """:func:`r2c_rows` for n a power of two whose half plan starts with radix 8 and has radix-8
+    middle stages."""
+    _pow2_r2c_body(x, out, plan, scale, work, False, True, True)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_c2r_rows_radix8_mid8(x, out, plan, scale, work):
+    """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows_radix8_mid8`."""
+    _pow2_c2r_body(x, out, plan, scale, work, False, True, True)
+
+
+@kernel(inline="always")
+def _pow2_r2c_body(x, out, plan, scale, work, first4, first8, eights):
+    """The body of the four ``pow2_r2c_rows`` kernels (the literal flags: see
+    :func:`_pow2_row`)."""
+    of, split_re, split_im, half_plan, one, half, zf, scratch = _r2c_setup(
+        x, out, plan, scale, work
+    )
+    for row in range(x.shape[0]):
+        _pow2_row(x[row], zf, half_plan, scratch, one, one, first4, first8, eights)
+        _r2c_split(zf, of[row], split_re, split_im, half)
+
+
+@kernel(inline="always")
+def _pow2_c2r_body(x, out, plan, scale, work, first4, first8, eights):
+    """The body of the four ``pow2_c2r_rows`` kernels (as :func:`_pow2_r2c_body`)."""
+    xf, split_re, split_im, half_plan, conj, pf, scratch = _c2r_setup(x, out, plan, work)
+    for row in range(out.shape[0]):
+        _c2r_pack(xf[row], pf, split_re, split_im)
+        _pow2_row(pf, out[row], half_plan, scratch, conj, scale, first4, first8, eights)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -45,6 +45,23 @@ def _pure(kernel):
     return getattr(kernel, "py_func", kernel)
 
 
+def is_direct(n: int) -> bool:
+    """:func:`_fft._is_direct` in Python: its Python function would call the compiled
+    ``_smooth_part``, 0.1 s of compilation in a first call that needs it nowhere else."""
+    if n <= 2 or n == 4:
+        return True
+    fours, _, _, _, rest = _pure(_fft._smooth_part)(n)
+    return rest == 1 and fours >= 1
+
+
+def bluestein_length(n: int) -> int:
+    """:func:`_fft._bluestein_length` in Python (on :func:`is_direct`, for the same reason)."""
+    m = 2 * n - 1
+    while not is_direct(m) or (m >= 16 and m & (m - 1) == 0):
+        m += 1
+    return m
+
+
 def _real_of(dtype) -> type:
     return np.float32 if np.dtype(dtype) == np.complex64 else np.float64
 
@@ -87,26 +104,26 @@ def c2c_kernel(plan: np.ndarray):
 
 def r2c_kernels(n: int, plan: np.ndarray):
     """``(r2c kernel, c2r kernel)`` for real transforms of length n with the :func:`r2c_plan`
-    ``plan``: powers of two, even lengths whose half is direct (without Bluestein's code; with
-    or without radix-8 middle stages, as :func:`c2c_kernel`), and the others."""
+    ``plan``: powers of two (by the first radix of the half plan and its radix-8 middle
+    stages, as :func:`pow2_kernel`), even lengths whose half is direct (without Bluestein's
+    code; with or without radix-8 middle stages, as :func:`c2c_kernel`), and the others."""
+    half_plan = plan[n + 2 :]  # for even n, after 2(n/2 + 1) split twiddles
     if n >= 2 and n & (n - 1) == 0:
-        return _fft.pow2_r2c_rows, _fft.pow2_c2r_rows
-    if n % 2 == 0 and _pure(_fft._is_direct)(n // 2):  # n/2 is not a power of two here
-        if _middle_eights(plan[n + 2 :]):  # the half plan follows 2(n/2 + 1) split twiddles
+        suffix = "_radix8" if int(half_plan[9]) > 0 and half_plan[_fft._HEADER] == 8 else ""
+        suffix += "_mid8" if _middle_eights(half_plan) else ""
+        return getattr(_fft, "pow2_r2c_rows" + suffix), getattr(_fft, "pow2_c2r_rows" + suffix)
+    if n % 2 == 0 and is_direct(n // 2):  # n/2 is not a power of two here
+        if _middle_eights(half_plan):
             return _fft.r2c_rows_direct_mid8, _fft.c2r_rows_direct_mid8
         return _fft.r2c_rows_direct, _fft.c2r_rows_direct
     return _fft.r2c_rows, _fft.c2r_rows
 
 
 def c2c_work_length(n: int) -> int:
-    """:func:`_fft.c2c_work_length` (the scratch the kernels need for length n), in Python.
-
-    Powers of two are direct lengths: answered first, because ``_is_direct``'s Python function
-    calls the compiled ``_smooth_part``, 0.1 s of compilation that their path needs nowhere else.
-    """
-    if n & (n - 1) == 0 or _pure(_fft._is_direct)(n):
+    """:func:`_fft.c2c_work_length` (the scratch the kernels need for length n), in Python."""
+    if is_direct(n):
         return _pure(_fft.direct_work_length)(n)
-    m = _pure(_fft._bluestein_length)(n)
+    m = bluestein_length(n)
     return 4 * m + _pure(_fft.direct_work_length)(m)
 
 
@@ -145,9 +162,9 @@ def _c2c_plan64(n: int, single: bool) -> np.ndarray:
     in float64 first, 5 of the 9 s the first transform of a Bluestein length took in a fresh
     process.
     """
-    if _pure(_fft._is_direct)(n):
+    if is_direct(n):
         return _stockham_plan64(n, single)
-    m = _pure(_fft._bluestein_length)(n)
+    m = bluestein_length(n)
     head = _stockham_plan64(m, single)
     head[8] = 1.0
     k = np.arange(n, dtype=np.int64)
