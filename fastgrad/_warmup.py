@@ -20,15 +20,20 @@ __all__ = ["warmup"]
 # precision), 4096 (radix 4 first and radix-8 middle stages in double precision), 2^17 (radix 8
 # first and radix-8 middle stages in both), 2^18 (all stages radix 8), 12 and 24 (mixed-radix
 # direct lengths; 24 is a real length with a direct half) and two Bluestein lengths (even and
-# odd, which take different paths in the real transforms) cover every transform kernel but the
-# mixed-radix ones with radix-8 middle stages: 4800 (direct), 2301 (Bluestein, padded to 4608)
-# and the real length 9600 (its half is 4800); and the real kernels of powers of two, which
-# follow the half plan as the complex drivers do: 64 (radix 8 first in single precision), 8192
-# (radix-8 middle stages) and 2^18 (both, in double precision).
+# odd, which take different paths in the real transforms) run every transform in both
+# directions. The mixed-radix kernels also compile one version per set of radices (their radix
+# flags, see fastgrad._kernels.fft_plan.radix_flags): radix 3, 5 or both, with or without
+# radix-8 middle stages. _MIXED_LENGTHS has a length for each set, for the direct driver (12,
+# 20, 60, 4608, 5120, 4800) and for Bluestein's padded length (3: none, 5, 7, 25, 2251, 2501,
+# 2305); _REAL_LENGTHS for the halves of real lengths (24, 40, 120, 9216, 10240, 9600), and for
+# the real kernels of powers of two, which follow the half plan as the complex drivers do: 64
+# (radix 8 first in single precision), 8192 (radix-8 middle stages) and 2^18 (both, in double
+# precision).
 _DTYPES = (np.float32, np.float64)
 _FFT_LENGTHS = (4, 8, 16, 12, 24, 6, 5)
-_LONG_LENGTHS = (1 << 12, 1 << 17, 1 << 18, 4800, 2301)
-_LONG_REAL_LENGTHS = (9600, 64, 1 << 13, 1 << 18)
+_LONG_LENGTHS = (1 << 12, 1 << 17, 1 << 18)
+_MIXED_LENGTHS = (20, 60, 4608, 5120, 4800, 3, 7, 25, 2251, 2501, 2305)
+_REAL_LENGTHS = (40, 120, 9216, 10240, 9600, 64, 1 << 13, 1 << 18)
 
 
 def warmup() -> float:
@@ -70,9 +75,9 @@ def warmup() -> float:
             fourier.ifft(signal)
             fourier.irfft(fourier.rfft(signal), n=n)
             fourier.ifftn(fourier.fftn(signal))
-        for n in _LONG_LENGTHS:
+        for n in _LONG_LENGTHS + _MIXED_LENGTHS:
             fourier.fft(np.ones(n, dtype=dtype))
-        for n in _LONG_REAL_LENGTHS:
+        for n in _REAL_LENGTHS:
             fourier.irfft(fourier.rfft(np.ones(n, dtype=dtype)), n=n)
         net = MLP([3, 2, 2], dtype=dtype, seed=0)
         x = np.ones((4, 3), dtype=dtype)

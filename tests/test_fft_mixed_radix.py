@@ -176,14 +176,10 @@ def test_numpy_plan_of_any_length_equals_the_compiled_one(n, dtype):
     if n > 1 and n & (n - 1):
         kernel = fft_plan.c2c_kernel(ours)
         bluestein = not fft_kernels._is_direct(n)
-        eights = 8 in ours[fft_kernels._HEADER + 1 : fft_kernels._HEADER + int(ours[9]) - 1]
-        expected = {
-            (False, False): fft_kernels.direct_rows,
-            (False, True): fft_kernels.direct_rows_mid8,
-            (True, False): fft_kernels.bluestein_rows,
-            (True, True): fft_kernels.bluestein_rows_mid8,
-        }[bluestein, eights]
-        assert kernel is expected
+        assert kernel.func is (fft_kernels.bluestein_rows if bluestein else fft_kernels.direct_rows)
+        radices = list(ours[fft_kernels._HEADER : fft_kernels._HEADER + int(ours[9])])
+        present = (3 in radices, 5 in radices, 8 in radices[1:-1])
+        assert kernel.args == tuple(True if flag else None for flag in present)
         assert fft_plan.c2c_work_length(n) == fft_kernels.c2c_work_length(n)
 
 
@@ -270,7 +266,10 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
     """fastgrad.warmup (run on each Dask worker) must leave no transform kernel to compile in a
     task: each power-of-two driver, the general driver and the real-transform kernels, in each
     precision that has lengths for it (radix 4 first with radix-8 middle stages: double only;
-    radix 8 first without them: single only; see fastgrad._kernels.fft._radices)."""
+    radix 8 first without them: single only; see fastgrad._kernels.fft._radices), and the
+    mixed-radix kernels for every set of radix flags."""
+    from numba import types
+
     both = {"float32", "float64"}
     only = {"pow2_rows_mid8": {"float64"}, "pow2_rows_radix8": {"float32"}}
     only.update({f"pow2_{kind}_rows_mid8": {"float64"} for kind in ("r2c", "c2r")})
@@ -278,10 +277,9 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
     fastgrad.warmup()
     for name in (
         "pow2_rows", "pow2_rows_mid8", "pow2_rows_radix8", "pow2_rows_radix8_mid8",
-        "pow2_rows_last8", "pow2_rows_small", "direct_rows", "direct_rows_mid8",
-        "bluestein_rows", "bluestein_rows_mid8", "pow2_r2c_rows", "pow2_c2r_rows", "r2c_rows",
-        "c2r_rows", "r2c_rows_direct", "c2r_rows_direct", "r2c_rows_direct_mid8",
-        "c2r_rows_direct_mid8", "pow2_r2c_rows_mid8", "pow2_c2r_rows_mid8",
+        "pow2_rows_last8", "pow2_rows_small", "direct_rows", "bluestein_rows", "pow2_r2c_rows",
+        "pow2_c2r_rows", "r2c_rows", "c2r_rows", "r2c_rows_direct", "c2r_rows_direct",
+        "pow2_r2c_rows_mid8", "pow2_c2r_rows_mid8",
         "pow2_r2c_rows_radix8", "pow2_c2r_rows_radix8", "pow2_r2c_rows_radix8_mid8",
         "pow2_c2r_rows_radix8_mid8",
     ):  # fmt: skip
@@ -291,14 +289,28 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
             if hasattr(arg, "dtype")
         }  # fmt: skip
         assert dtypes >= only.get(name, both), name
+    # the mixed-radix kernels: one version per dtype and set of radix flags (threes, fives,
+    # eights): every set with radix 3 or 5, and Bluestein's padded length 8 without either
+    odd_sets = [(True, None), (None, True), (True, True)]
+    flag_sets = {(threes, fives, eights) for threes, fives in odd_sets for eights in (None, True)}
+    for name in ("direct_rows", "bluestein_rows", "r2c_rows_direct", "c2r_rows_direct"):
+        expected = flag_sets | ({(None, None, None)} if name == "bluestein_rows" else set())
+        compiled = {
+            (str(signature[5].dtype), tuple(None if flag == types.none else True
+                                            for flag in signature[:3]))
+            for signature in getattr(fft_kernels, name).signatures
+        }  # fmt: skip
+        for real in both:
+            assert {flags for dtype, flags in compiled if dtype == real} == expected, (name, real)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("n", [2, 8, 64, 8192, 2**18, 24, 1000, 9600, 6, 22, 7, 997])
 def test_real_kernel_follows_the_length_and_matches_scipy(n, dtype, rng):
-    """Real transforms of even length with a direct half (24, 1000; 9600, whose half has a
-    radix-8 stage) run kernels without Bluestein's code; powers of two theirs; the others (odd,
-    or a Bluestein half) the general ones. Each matches scipy both ways."""
+    """Real transforms of even length with a direct half (24, 1000, 9600) run kernels without
+    Bluestein's code and with the half plan's radix flags; powers of two theirs, by the half
+    plan's first radix and radix-8 middle stages; the others (odd, or a Bluestein half) the
+    general ones. Each matches scipy both ways."""
     from fastgrad._kernels import fft_plan
 
     if JIT_DISABLED and n > 2**13:
@@ -315,11 +327,11 @@ def test_real_kernel_follows_the_length_and_matches_scipy(n, dtype, rng):
             (np.float32, 2**18): "_radix8_mid8",
         }.get((dtype, n), "")
         assert (r2c.__name__, c2r.__name__) == (f"pow2_r2c_rows{suffix}", f"pow2_c2r_rows{suffix}")
-    elif n == 9600:
-        expected = (fft_kernels.r2c_rows_direct_mid8, fft_kernels.c2r_rows_direct_mid8)
-        assert (r2c, c2r) == expected
     elif n % 2 == 0 and fft_kernels._is_direct(n // 2):
-        assert (r2c, c2r) == (fft_kernels.r2c_rows_direct, fft_kernels.c2r_rows_direct)
+        assert (r2c.func, c2r.func) == (fft_kernels.r2c_rows_direct, fft_kernels.c2r_rows_direct)
+        # 24: half 12 = 4 * 3; 1000: 500 = 4 * 125; 9600: 4800 = 4 * 3 * 5^2 * 2^4 (radix 8)
+        flags = {24: (True, None, None), 1000: (None, True, None), 9600: (True, True, True)}[n]
+        assert r2c.args == c2r.args == flags
     else:
         assert (r2c, c2r) == (fft_kernels.r2c_rows, fft_kernels.c2r_rows)
     x = make_input(rng, (3, n), dtype)

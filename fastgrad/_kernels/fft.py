@@ -44,15 +44,12 @@ from ._pipeline import SIMD_PATH, butterfly, quiet_when_interpreted
 __all__ = [
     "SIMD_PATH",
     "bluestein_rows",
-    "bluestein_rows_mid8",
     "c2c_rows",
     "c2c_work_length",
     "c2r_rows",
     "c2r_rows_direct",
-    "c2r_rows_direct_mid8",
     "dft_rows",
     "direct_rows",
-    "direct_rows_mid8",
     "make_c2c_plan",
     "make_pow2_plan",
     "make_r2c_plan",
@@ -73,7 +70,6 @@ __all__ = [
     "pow2_rows_small",
     "r2c_rows",
     "r2c_rows_direct",
-    "r2c_rows_direct_mid8",
     "real_work_length",
     "unit_roots",
     "fft_1d",
@@ -863,14 +859,26 @@ def _pow2_small(xf, yf, conj, scale):
         yf[7] = scale_im * y3i
 
 
+# Radix flags. A driver compiles the butterfly kernel of every branch it may take, and each one
+# costs 0.2-0.5 s of a first call's compilation, so the drivers take flags that say which
+# stages their plan can have: ``None`` (it has none: the branch is never taken) or ``True``.
+# Branches test them with ``flag is not None``, which Numba resolves from the argument's type
+# (NoneType or boolean) before typing, through inlined functions as well: it prunes the
+# branches of absent radices and never compiles their kernels. Each combination of flags is
+# one compiled version of the driver. Flags are ``None`` or ``True`` whether they are passed
+# from Python (the planner binds them: fastgrad._kernels.fft_plan) or written as constants in
+# a kernel's code; ``False`` would count as present.
+
+
 @kernel(inline="always")
-def _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan):
-    """A radix-5 or radix-3 stage (the constants are read from the plan header)."""
-    if r == 5:
+def _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan, threes, fives):
+    """A radix-5 or radix-3 stage (the constants are read from the plan header); ``threes``
+    and ``fives``: radix flags (see above), at least one of them ``True``."""
+    if fives is not None and (threes is None or r == 5):
         _radix5_stage(
             src_re, src_im, dst_re, dst_im, block, m, stride, plan[3], plan[4], plan[5], plan[6]
         )
-    else:
+    elif threes is not None:
         one = plan[0]
         _radix3_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[2], one / (one + one))
 
@@ -880,14 +888,14 @@ def _even_stage(
     r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale, eights
 ):
     """A radix-8, 4 or 2 stage; the last one writes the interleaved output ``yf``. Radix 8
-    only with ``eights`` (a literal: see :func:`_stockham_row`)."""
+    only with the radix flag ``eights``."""
     if last and r == 4:
         _radix4_last(src_re, src_im, yf, conj, scale)
     elif last:
         _radix2_last(src_re, src_im, yf, conj, scale)
     elif r == 4:
         _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
-    elif eights:
+    elif eights is not None:
         _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
 
 
@@ -913,7 +921,7 @@ def _direct_row(xf, yf, plan, work, conj, scale):
     if int(plan[9]) == 0 or plan[_HEADER] == 8:
         _pow2_row(xf, yf, plan, work, conj, scale, True, True, True)
     else:
-        _stockham_row(xf, yf, plan, work, conj, scale, True)
+        _stockham_row(xf, yf, plan, work, conj, scale, True, True, True)
 
 
 @kernel(inline="always")
@@ -941,21 +949,21 @@ def _stage_buffers(work, n, stage):
 
 
 @kernel(inline="always")
-def _stockham_row(xf, yf, plan, work, conj, scale, eights):
+def _stockham_row(xf, yf, plan, work, conj, scale, threes, fives, eights):
     """FFT of one direct length (see :func:`_is_direct`) n > 4 whose plan starts with radix 4
     (every one but the powers of two that start with radix 8: :func:`_direct_row` takes any):
     interleaved ``xf`` (2n values) into ``yf``, with the radices and twiddles of ``plan``;
     ``work`` is scratch of :func:`direct_work_length` values (two split ping-pong buffers).
     ``xf`` is read completely by the first stage and ``yf`` written only by the last, so ``yf``
-    may be ``xf``. ``eights``: whether the plan may have radix-8 middle stages (n >= 4096).
+    may be ``xf``. ``threes``, ``fives`` and ``eights``: radix flags (see above) for its radix-3,
+    radix-5 and radix-8 middle stages.
 
     Inlined, as everything between a driver and the butterflies: Numba links the compiled
     code of every callee into its caller and optimizes it again there, so each call level
     between a driver and a butterfly kernel costs one more optimization of that kernel (the
     first transform of length 1000 compiled in 5.2 s with these levels as functions of their
-    own, 4.0 s inlined). ``eights`` is a literal in each caller's code: without it Numba prunes
-    the radix-8 branch and never compiles :func:`_radix8_stage`. There is no radix-8 first
-    stage here, so the mixed-radix drivers (:func:`direct_rows`) compile without one.
+    own, 4.0 s inlined). There is no radix-8 first stage here, so the mixed-radix drivers
+    (:func:`direct_rows`) compile without one.
     """
     n = xf.shape[0] // 2
     n_stages, offset = _first_stage(xf, plan, work, conj)
@@ -973,7 +981,7 @@ def _stockham_row(xf, yf, plan, work, conj, scale, eights):
                 eights,
             )  # fmt: skip
         else:
-            _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan)
+            _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan, threes, fives)
             if last:
                 _interleave_out(dst_re, dst_im, yf, conj, scale)
         offset += 2 * (r - 1) * m
@@ -1065,10 +1073,10 @@ def _padded_length(plan):
 
 
 @kernel(inline="always")
-def _bluestein_row(xf, yf, plan, work, conj, scale, eights):
+def _bluestein_row(xf, yf, plan, work, conj, scale, threes, fives, eights):
     """Length-n DFT of ``xf`` as a length-m circular convolution (m from
-    :func:`_bluestein_length`; ``eights``: whether its plan may have radix-8 middle stages, a
-    literal as for :func:`_stockham_row`).
+    :func:`_bluestein_length`; the radix flags are those of m's stages, see
+    :func:`_stockham_row`).
 
     With the chirp ``c_k = exp(-1j*pi*k^2/n)``, ``jk = (j^2 + k^2 - (k - j)^2) / 2`` turns the
     DFT into a convolution:
@@ -1099,7 +1107,7 @@ def _bluestein_row(xf, yf, plan, work, conj, scale, eights):
     # inlined Stockham driver appears once (m starts with radix 4: see _bluestein_length)
     for step in range(2):
         src, dst, sign = (af, bf, one) if step == 0 else (bf, af, -one)
-        _stockham_row(src, dst, plan, scratch, sign, one, eights)
+        _stockham_row(src, dst, plan, scratch, sign, one, threes, fives, eights)
         if step == 0:
             _multiply_inplace(bf, spectrum_re, spectrum_im)
     _chirp_out(af, yf, chirp_re, chirp_im, conj, scale)
@@ -1140,7 +1148,7 @@ def _c2c_plan_float64(n, single):
         bf[2 * (m - k) + 1] = -chirp_im[k]
     spectrum = np.empty(2 * m, dtype=np.float64)
     work = np.empty(direct_work_length(m), dtype=np.float64)
-    _stockham_row(bf, spectrum, plan, work, 1.0, 1.0, True)
+    _stockham_row(bf, spectrum, plan, work, 1.0, 1.0, True, True, True)
     for k in range(m):
         plan[base + 2 * n + k] = spectrum[2 * k] / m
         plan[base + 2 * n + m + k] = spectrum[2 * k + 1] / m
@@ -1190,7 +1198,7 @@ def _c2c_row(xf, yf, plan, work, conj, scale):
     if plan[8] == 0:
         _direct_row(xf, yf, plan, work, conj, scale)
     else:
-        _bluestein_row(xf, yf, plan, work, conj, scale, True)
+        _bluestein_row(xf, yf, plan, work, conj, scale, True, True, True)
 
 
 @quiet_when_interpreted
@@ -1267,7 +1275,7 @@ def pow2_rows(x, y, plan, signed_scale, work):
     :func:`pow2_rows_small`): a first call compiles only what its length needs
     (:func:`fastgrad._kernels.fft_plan.pow2_kernel` picks the driver).
     """
-    _pow2_rows_body(x, y, plan, signed_scale, work, False, False)
+    _pow2_rows_body(x, y, plan, signed_scale, work, None, None)
 
 
 @quiet_when_interpreted
@@ -1275,7 +1283,7 @@ def pow2_rows(x, y, plan, signed_scale, work):
 def pow2_rows_mid8(x, y, plan, signed_scale, work):
     """:func:`pow2_rows` for plans that start with radix 4 and have radix-8 middle stages
     (4096 <= n < 2^17 in double precision)."""
-    _pow2_rows_body(x, y, plan, signed_scale, work, False, True)
+    _pow2_rows_body(x, y, plan, signed_scale, work, None, True)
 
 
 @quiet_when_interpreted
@@ -1283,7 +1291,7 @@ def pow2_rows_mid8(x, y, plan, signed_scale, work):
 def pow2_rows_radix8(x, y, plan, signed_scale, work):
     """:func:`pow2_rows` for plans that start with a radix-8 stage and have no other one
     (16 <= n < 4096 in single precision)."""
-    _pow2_rows_body(x, y, plan, signed_scale, work, True, False)
+    _pow2_rows_body(x, y, plan, signed_scale, work, True, None)
 
 
 @quiet_when_interpreted
@@ -1297,13 +1305,13 @@ def pow2_rows_radix8_mid8(x, y, plan, signed_scale, work):
 @kernel(inline="always")
 def _pow2_rows_body(x, y, plan, signed_scale, work, first8, eights):
     """The body of the four drivers above. ``first8`` (the plan starts with radix 8) and
-    ``eights`` (it has radix-8 middle stages) are literals in each driver's code: Numba prunes
-    the branches a driver never takes after inlining, so it compiles one first-stage kernel,
-    and the radix-8 middle stage only with ``eights`` (see :func:`_pow2_middle_stages`)."""
+    ``eights`` (it has radix-8 middle stages) are radix flags (see the comment above
+    :func:`_odd_stage`), constants in each driver's code: each driver compiles one first-stage
+    kernel, and the radix-8 middle stage only with ``eights``."""
     xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
     twiddles = offset + 2 * (stride - 1) * (n // stride)  # after the first stage's
     for row in range(x.shape[0]):
-        if first8:
+        if first8 is not None:
             _radix8_first_of(xf[row], plan, work, n, offset, conj)
         else:
             _radix4_first_of(xf[row], plan, work, n, offset, conj)
@@ -1367,50 +1375,27 @@ def pow2_rows_last8(x, y, plan, signed_scale, work):
 
 @quiet_when_interpreted
 @kernel
-def direct_rows(x, y, plan, signed_scale, work):
+def direct_rows(threes, fives, eights, x, y, plan, signed_scale, work):
     """:func:`c2c_rows` for the direct lengths (:func:`_is_direct`) n > 4 whose plan starts
-    with radix 4 (all but the powers of two that have drivers of their own) and has no radix-8
-    stage (n < 4096): the mixed-radix Stockham driver without Bluestein's code, the radix-8
-    stages or the small-length code, which a first call then does not compile
-    (:func:`direct_rows_mid8` for the plans with radix-8 middle stages)."""
-    _direct_rows_body(x, y, plan, signed_scale, work, False)
+    with radix 4 (all but the powers of two that have drivers of their own): the mixed-radix
+    Stockham driver without Bluestein's code, the radix-8 first stage or the small-length code.
 
-
-@quiet_when_interpreted
-@kernel
-def direct_rows_mid8(x, y, plan, signed_scale, work):
-    """:func:`direct_rows` for plans with radix-8 middle stages (n >= 4096)."""
-    _direct_rows_body(x, y, plan, signed_scale, work, True)
-
-
-@kernel(inline="always")
-def _direct_rows_body(x, y, plan, signed_scale, work, eights):
-    """The body of the two drivers above (``eights``: see :func:`_stockham_row`)."""
+    ``threes``, ``fives`` and ``eights`` are the radix flags of the plan's radix-3, radix-5
+    and radix-8 middle stages (``None`` or ``True``: see the comment above :func:`_odd_stage`),
+    first so that the planner can bind them (:func:`fastgrad._kernels.fft_plan.c2c_kernel`):
+    a first call compiles only the stages of its plan.
+    """
     xf, yf, _, conj, scale, work, _, _ = _rows_setup(x, y, plan, signed_scale, work)
     for row in range(x.shape[0]):
-        _stockham_row(xf[row], yf[row], plan, work, conj, scale, eights)
+        _stockham_row(xf[row], yf[row], plan, work, conj, scale, threes, fives, eights)
 
 
 @quiet_when_interpreted
 @kernel
-def bluestein_rows(x, y, plan, signed_scale, work):
-    """:func:`c2c_rows` for the lengths that run Bluestein's algorithm (plans whose kind is 1)
-    and whose padded length has no radix-8 stage (m < 4096, so n < 2048), calling it directly:
-    fewer call levels to compile than through :func:`_c2c_row`
-    (:func:`bluestein_rows_mid8` for the other plans)."""
-    _bluestein_rows_body(x, y, plan, signed_scale, work, False)
-
-
-@quiet_when_interpreted
-@kernel
-def bluestein_rows_mid8(x, y, plan, signed_scale, work):
-    """:func:`bluestein_rows` for plans whose padded length has radix-8 middle stages."""
-    _bluestein_rows_body(x, y, plan, signed_scale, work, True)
-
-
-@kernel(inline="always")
-def _bluestein_rows_body(x, y, plan, signed_scale, work, eights):
-    """The body of the two drivers above (``eights``: see :func:`_stockham_row`)."""
+def bluestein_rows(threes, fives, eights, x, y, plan, signed_scale, work):
+    """:func:`c2c_rows` for the lengths that run Bluestein's algorithm (plans whose kind is
+    1), calling it directly: fewer call levels to compile than through :func:`_c2c_row`. The
+    radix flags are those of the padded length's plan (see :func:`direct_rows`)."""
     xf = x.view(plan.dtype)
     yf = y.view(plan.dtype)
     m = _padded_length(plan)
@@ -1418,7 +1403,7 @@ def _bluestein_rows_body(x, y, plan, signed_scale, work, eights):
     work = work[:size] if work.shape[0] >= size else np.empty(size, dtype=plan.dtype)
     conj, scale = _conj_and_scale(plan, signed_scale)
     for row in range(x.shape[0]):
-        _bluestein_row(xf[row], yf[row], plan, work, conj, scale, eights)
+        _bluestein_row(xf[row], yf[row], plan, work, conj, scale, threes, fives, eights)
 
 
 @quiet_when_interpreted
@@ -1435,23 +1420,23 @@ def pow2_rows_small(x, y, plan, signed_scale, work):
 @kernel(inline="always")
 def _pow2_row(x_row, y_row, plan, work, conj, scale, first4, first8, eights):
     """One interleaved row of n values (``work``: see :func:`direct_work_length`), inlined into
-    the kernels that call it (no extra call level to compile). The literals ``first4`` (the
-    plan may start with radix 4, or have no stage: n <= 4), ``first8`` (it may start with radix
-    8) and ``eights`` (it may have radix-8 middle stages) let Numba prune what the caller's
-    plans never run."""
+    the kernels that call it (no extra call level to compile). The radix flags (see the comment
+    above :func:`_odd_stage`) ``first4`` (the plan may start with radix 4, or have no stage:
+    n <= 4), ``first8`` (it may start with radix 8) and ``eights`` (it may have radix-8 middle
+    stages) let Numba prune what the caller's plans never run."""
     n = x_row.shape[0] // 2
-    if first4 and n <= 4:
+    if first4 is not None and n <= 4:
         _pow2_small(x_row, y_row, conj, scale)
         return
     offset = _HEADER + int(plan[9])
     stride = int(plan[_HEADER])  # the first stage's radix, 8 or 4 (see _radices)
     length = n // stride
-    if first4 and first8:
+    if first4 is not None and first8 is not None:
         if stride == 8:
             _radix8_first_of(x_row, plan, work, n, offset, conj)
         else:
             _radix4_first_of(x_row, plan, work, n, offset, conj)
-    elif first8:
+    elif first8 is not None:
         _radix8_first_of(x_row, plan, work, n, offset, conj)
     else:
         _radix4_first_of(x_row, plan, work, n, offset, conj)
@@ -1468,11 +1453,11 @@ def _pow2_middle_stages(plan, work, n, stride, offset, first, eights):
     ``offset`` where the twiddles of stage ``first`` start. Returns the split buffers
     ``(re, im, free_re, free_im)``: the pair that the last stage reads, then the other pair.
 
-    ``eights`` (a literal ``True`` or ``False`` in the caller's code) says whether the plan has
-    radix-8 middle stages (lengths from 4096): with ``False``, Numba prunes the radix-8 branch
-    after inlining and the caller never compiles :func:`_radix8_stage` (0.4-0.5 s of a first
-    call's 2.9-3.0 s). Drivers must be picked so that plans with radix-8 middle stages run
-    with ``True`` (:func:`fastgrad._kernels.fft_plan.pow2_kernel`)."""
+    ``eights``, a radix flag (see the comment above :func:`_odd_stage`), says whether the plan
+    has radix-8 middle stages (lengths from 4096): with ``None`` the caller never compiles
+    :func:`_radix8_stage` (0.4-0.5 s of a first call's 2.9-3.0 s). Drivers must be picked so
+    that plans with radix-8 middle stages run with ``True``
+    (:func:`fastgrad._kernels.fft_plan.pow2_kernel`)."""
     ra = _split_buffer(work, n, 0)
     ia = _split_buffer(work, n, 1)
     rb = _split_buffer(work, n, 2)
@@ -1486,7 +1471,7 @@ def _pow2_middle_stages(plan, work, n, stride, offset, first, eights):
         src_re, src_im, dst_re, dst_im = (ra, ia, rb, ib) if stage % 2 == 1 else (rb, ib, ra, ia)
         if r == 4:
             _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
-        elif eights:
+        elif eights is not None:
             _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
         offset += 2 * (r - 1) * m
         length = m
@@ -1599,28 +1584,16 @@ def real_work_length(n):
 
 @quiet_when_interpreted
 @kernel
-def r2c_rows_direct(x, out, plan, scale, work):
+def r2c_rows_direct(threes, fives, eights, x, out, plan, scale, work):
     """:func:`r2c_rows` for even n whose half n/2 is a direct length that is not a power of two
-    (its plan starts with radix 4) and has no radix-8 stage (n/2 < 4096): the half transform
-    runs :func:`_stockham_row`, so neither Bluestein's code nor a radix-8 stage is compiled
-    (:func:`r2c_rows_direct_mid8` for the halves with radix-8 middle stages)."""
+    (its plan starts with radix 4): the half transform runs :func:`_stockham_row`, so neither
+    Bluestein's code nor the radix-8 first stage is compiled. The radix flags are those of the
+    half plan (see :func:`direct_rows`)."""
     of, split_re, split_im, half_plan, one, half, zf, scratch = _r2c_setup(
         x, out, plan, scale, work
     )
     for row in range(x.shape[0]):
-        _stockham_row(x[row], zf, half_plan, scratch, one, one, False)
-        _r2c_split(zf, of[row], split_re, split_im, half)
-
-
-@quiet_when_interpreted
-@kernel
-def r2c_rows_direct_mid8(x, out, plan, scale, work):
-    """:func:`r2c_rows_direct` for halves with radix-8 middle stages (n/2 >= 4096)."""
-    of, split_re, split_im, half_plan, one, half, zf, scratch = _r2c_setup(
-        x, out, plan, scale, work
-    )
-    for row in range(x.shape[0]):
-        _stockham_row(x[row], zf, half_plan, scratch, one, one, True)
+        _stockham_row(x[row], zf, half_plan, scratch, one, one, threes, fives, eights)
         _r2c_split(zf, of[row], split_re, split_im, half)
 
 
@@ -1705,23 +1678,13 @@ def _c2r_pack(xf, pf, split_re, split_im):
 
 @quiet_when_interpreted
 @kernel
-def c2r_rows_direct(x, out, plan, scale, work):
+def c2r_rows_direct(threes, fives, eights, x, out, plan, scale, work):
     """:func:`c2r_rows` for even n whose half is a direct length that is not a power of two
-    and has no radix-8 stage (see :func:`r2c_rows_direct`)."""
+    (see :func:`r2c_rows_direct`)."""
     xf, split_re, split_im, half_plan, conj, pf, scratch = _c2r_setup(x, out, plan, work)
     for row in range(out.shape[0]):
         _c2r_pack(xf[row], pf, split_re, split_im)
-        _stockham_row(pf, out[row], half_plan, scratch, conj, scale, False)
-
-
-@quiet_when_interpreted
-@kernel
-def c2r_rows_direct_mid8(x, out, plan, scale, work):
-    """:func:`c2r_rows_direct` for halves with radix-8 middle stages (n/2 >= 4096)."""
-    xf, split_re, split_im, half_plan, conj, pf, scratch = _c2r_setup(x, out, plan, work)
-    for row in range(out.shape[0]):
-        _c2r_pack(xf[row], pf, split_re, split_im)
-        _stockham_row(pf, out[row], half_plan, scratch, conj, scale, True)
+        _stockham_row(pf, out[row], half_plan, scratch, conj, scale, threes, fives, eights)
 
 
 @kernel(inline="always")
@@ -1787,14 +1750,14 @@ def pow2_r2c_rows(x, out, plan, scale, work):
     variants): neither the general Stockham driver nor Bluestein is compiled, and only the
     stages the half plan runs (the plan is :func:`make_r2c_plan`'s, whose half plan never ends
     with the radix-8 stage of :func:`pow2_rows_last8`)."""
-    _pow2_r2c_body(x, out, plan, scale, work, True, False, False)
+    _pow2_r2c_body(x, out, plan, scale, work, True, None, None)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_c2r_rows(x, out, plan, scale, work):
     """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows`."""
-    _pow2_c2r_body(x, out, plan, scale, work, True, False, False)
+    _pow2_c2r_body(x, out, plan, scale, work, True, None, None)
 
 
 @quiet_when_interpreted
@@ -1802,14 +1765,14 @@ def pow2_c2r_rows(x, out, plan, scale, work):
 def pow2_r2c_rows_mid8(x, out, plan, scale, work):
     """:func:`r2c_rows` for n a power of two whose half plan starts with radix 4 and has radix-8
     middle stages."""
-    _pow2_r2c_body(x, out, plan, scale, work, True, False, True)
+    _pow2_r2c_body(x, out, plan, scale, work, True, None, True)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_c2r_rows_mid8(x, out, plan, scale, work):
     """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows_mid8`."""
-    _pow2_c2r_body(x, out, plan, scale, work, True, False, True)
+    _pow2_c2r_body(x, out, plan, scale, work, True, None, True)
 
 
 @quiet_when_interpreted
@@ -1817,14 +1780,14 @@ def pow2_c2r_rows_mid8(x, out, plan, scale, work):
 def pow2_r2c_rows_radix8(x, out, plan, scale, work):
     """:func:`r2c_rows` for n a power of two whose half plan starts with radix 8 and has no other
     radix-8 stage."""
-    _pow2_r2c_body(x, out, plan, scale, work, False, True, False)
+    _pow2_r2c_body(x, out, plan, scale, work, None, True, None)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_c2r_rows_radix8(x, out, plan, scale, work):
     """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows_radix8`."""
-    _pow2_c2r_body(x, out, plan, scale, work, False, True, False)
+    _pow2_c2r_body(x, out, plan, scale, work, None, True, None)
 
 
 @quiet_when_interpreted
@@ -1832,14 +1795,14 @@ def pow2_c2r_rows_radix8(x, out, plan, scale, work):
 def pow2_r2c_rows_radix8_mid8(x, out, plan, scale, work):
     """:func:`r2c_rows` for n a power of two whose half plan starts with radix 8 and has radix-8
     middle stages."""
-    _pow2_r2c_body(x, out, plan, scale, work, False, True, True)
+    _pow2_r2c_body(x, out, plan, scale, work, None, True, True)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_c2r_rows_radix8_mid8(x, out, plan, scale, work):
     """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows_radix8_mid8`."""
-    _pow2_c2r_body(x, out, plan, scale, work, False, True, True)
+    _pow2_c2r_body(x, out, plan, scale, work, None, True, True)
 
 
 @kernel(inline="always")

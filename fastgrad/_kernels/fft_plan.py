@@ -15,6 +15,7 @@ on, so that a first call compiles only the driver its length needs.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -91,31 +92,42 @@ def pow2_kernel(plan: np.ndarray):
     return _fft.pow2_rows_radix8_mid8 if middle_eights else _fft.pow2_rows_radix8
 
 
+def radix_flags(plan: np.ndarray) -> tuple[bool | None, bool | None, bool | None]:
+    """``(threes, fives, eights)``: the radix flags of the mixed-radix kernels for a direct
+    plan (or a Bluestein plan, whose header is the padded length's): ``True`` where it has
+    radix-3, radix-5 and radix-8 middle stages, ``None`` where not (see the comment above
+    :func:`_fft._odd_stage`)."""
+    radices = _radices(plan)
+    present = (3 in radices, 5 in radices, _middle_eights(plan))
+    return tuple(True if flag else None for flag in present)
+
+
 def c2c_kernel(plan: np.ndarray):
     """The kernel for the complex rows of a :func:`c2c_plan` of a length that is not a power
-    of two: the Stockham driver for direct lengths, the Bluestein driver for the others (the
-    plan header is the padded length's), each in two variants: with radix-8 middle stages
-    (``_mid8``) and without, which does not compile them."""
-    eights = _middle_eights(plan)
-    if plan[8] == 0:
-        return _fft.direct_rows_mid8 if eights else _fft.direct_rows
-    return _fft.bluestein_rows_mid8 if eights else _fft.bluestein_rows
+    of two, called as ``kernel(x, y, plan, signed_scale, work)``: the Stockham driver for
+    direct lengths, the Bluestein driver for the others, with the plan's radix flags bound
+    (:func:`radix_flags`), so that a first call compiles only the stages its plan runs."""
+    driver = _fft.direct_rows if plan[8] == 0 else _fft.bluestein_rows
+    return functools.partial(driver, *radix_flags(plan))
 
 
 def r2c_kernels(n: int, plan: np.ndarray):
     """``(r2c kernel, c2r kernel)`` for real transforms of length n with the :func:`r2c_plan`
-    ``plan``: powers of two (by the first radix of the half plan and its radix-8 middle
-    stages, as :func:`pow2_kernel`), even lengths whose half is direct (without Bluestein's
-    code; with or without radix-8 middle stages, as :func:`c2c_kernel`), and the others."""
+    ``plan``, called as ``kernel(x, out, plan, scale, work)``: powers of two (by the first
+    radix of the half plan and its radix-8 middle stages, as :func:`pow2_kernel`), even lengths
+    whose half is direct (without Bluestein's code; the half plan's radix flags bound, as in
+    :func:`c2c_kernel`), and the others."""
     half_plan = plan[n + 2 :]  # for even n, after 2(n/2 + 1) split twiddles
     if n >= 2 and n & (n - 1) == 0:
         suffix = "_radix8" if int(half_plan[9]) > 0 and half_plan[_fft._HEADER] == 8 else ""
         suffix += "_mid8" if _middle_eights(half_plan) else ""
         return getattr(_fft, "pow2_r2c_rows" + suffix), getattr(_fft, "pow2_c2r_rows" + suffix)
     if n % 2 == 0 and is_direct(n // 2):  # n/2 is not a power of two here
-        if _middle_eights(half_plan):
-            return _fft.r2c_rows_direct_mid8, _fft.c2r_rows_direct_mid8
-        return _fft.r2c_rows_direct, _fft.c2r_rows_direct
+        flags = radix_flags(half_plan)
+        return (
+            functools.partial(_fft.r2c_rows_direct, *flags),
+            functools.partial(_fft.c2r_rows_direct, *flags),
+        )
     return _fft.r2c_rows, _fft.c2r_rows
 
 
