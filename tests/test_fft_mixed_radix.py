@@ -281,7 +281,7 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
         "pow2_c2r_rows", "r2c_rows", "c2r_rows", "r2c_rows_direct", "c2r_rows_direct",
         "pow2_r2c_rows_mid8", "pow2_c2r_rows_mid8",
         "pow2_r2c_rows_radix8", "pow2_c2r_rows_radix8", "pow2_r2c_rows_radix8_mid8",
-        "pow2_c2r_rows_radix8_mid8",
+        "pow2_c2r_rows_radix8_mid8", "pow2_r2c_rows_small", "pow2_c2r_rows_small",
     ):  # fmt: skip
         dispatcher = getattr(fft_kernels, name)
         dtypes = {  # of the array arguments: the plan is float32 or float64
@@ -325,7 +325,7 @@ def test_real_kernel_follows_the_length_and_matches_scipy(n, dtype, rng):
             (np.float32, 64): "_radix8",
             (np.float32, 8192): "_radix8_mid8",
             (np.float32, 2**18): "_radix8_mid8",
-        }.get((dtype, n), "")
+        }.get((dtype, n), "_small" if n <= 8 else "")
         assert (r2c.__name__, c2r.__name__) == (f"pow2_r2c_rows{suffix}", f"pow2_c2r_rows{suffix}")
     elif n % 2 == 0 and fft_kernels._is_direct(n // 2):
         assert (r2c.func, c2r.func) == (fft_kernels.r2c_rows_direct, fft_kernels.c2r_rows_direct)

@@ -58,10 +58,12 @@ __all__ = [
     "pow2_c2r_rows_mid8",
     "pow2_c2r_rows_radix8",
     "pow2_c2r_rows_radix8_mid8",
+    "pow2_c2r_rows_small",
     "pow2_r2c_rows",
     "pow2_r2c_rows_mid8",
     "pow2_r2c_rows_radix8",
     "pow2_r2c_rows_radix8_mid8",
+    "pow2_r2c_rows_small",
     "pow2_rows",
     "pow2_rows_last8",
     "pow2_rows_mid8",
@@ -919,7 +921,7 @@ def _direct_row(xf, yf, plan, work, conj, scale):
     radix 8 (only powers of two do, see :func:`_radices`) run the body of the power-of-two
     drivers, the others :func:`_stockham_row`; arguments as there."""
     if int(plan[9]) == 0 or plan[_HEADER] == 8:
-        _pow2_row(xf, yf, plan, work, conj, scale, True, True, True)
+        _pow2_row(xf, yf, plan, work, conj, scale, True, True, True, True)
     else:
         _stockham_row(xf, yf, plan, work, conj, scale, True, True, True)
 
@@ -1418,15 +1420,17 @@ def pow2_rows_small(x, y, plan, signed_scale, work):
 
 
 @kernel(inline="always")
-def _pow2_row(x_row, y_row, plan, work, conj, scale, first4, first8, eights):
+def _pow2_row(x_row, y_row, plan, work, conj, scale, small, first4, first8, eights):
     """One interleaved row of n values (``work``: see :func:`direct_work_length`), inlined into
     the kernels that call it (no extra call level to compile). The radix flags (see the comment
-    above :func:`_odd_stage`) ``first4`` (the plan may start with radix 4, or have no stage:
-    n <= 4), ``first8`` (it may start with radix 8) and ``eights`` (it may have radix-8 middle
-    stages) let Numba prune what the caller's plans never run."""
+    above :func:`_odd_stage`) ``small`` (the plan may have no stage: n <= 4), ``first4`` (it
+    may start with radix 4), ``first8`` (it may start with radix 8) and ``eights`` (it may have
+    radix-8 middle stages) let Numba prune what the caller's plans never run."""
     n = x_row.shape[0] // 2
-    if first4 is not None and n <= 4:
+    if small is not None and n <= 4:
         _pow2_small(x_row, y_row, conj, scale)
+        return
+    if first4 is None and first8 is None:  # a caller for n <= 4 only
         return
     offset = _HEADER + int(plan[9])
     stride = int(plan[_HEADER])  # the first stage's radix, 8 or 4 (see _radices)
@@ -1742,22 +1746,22 @@ def c2r_rows(x, out, plan, scale, work):
 @quiet_when_interpreted
 @kernel
 def pow2_r2c_rows(x, out, plan, scale, work):
-    """:func:`r2c_rows` for n a power of two (n >= 2) whose half plan starts with radix 4 (or has no
-    stage: n <= 8) and has no radix-8 stage.
+    """:func:`r2c_rows` for n a power of two (n >= 16) whose half plan starts with radix 4 and
+    has no radix-8 stage (n = 2, 4 and 8 run :func:`pow2_r2c_rows_small`).
 
     The half-length transform runs the power-of-two stages (:func:`_pow2_row`), one variant per
     first radix and radix-8 middle stages as the complex drivers (:func:`pow2_rows` and its
     variants): neither the general Stockham driver nor Bluestein is compiled, and only the
     stages the half plan runs (the plan is :func:`make_r2c_plan`'s, whose half plan never ends
     with the radix-8 stage of :func:`pow2_rows_last8`)."""
-    _pow2_r2c_body(x, out, plan, scale, work, True, None, None)
+    _pow2_r2c_body(x, out, plan, scale, work, None, True, None, None)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_c2r_rows(x, out, plan, scale, work):
     """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows`."""
-    _pow2_c2r_body(x, out, plan, scale, work, True, None, None)
+    _pow2_c2r_body(x, out, plan, scale, work, None, True, None, None)
 
 
 @quiet_when_interpreted
@@ -1765,14 +1769,14 @@ def pow2_c2r_rows(x, out, plan, scale, work):
 def pow2_r2c_rows_mid8(x, out, plan, scale, work):
     """:func:`r2c_rows` for n a power of two whose half plan starts with radix 4 and has radix-8
     middle stages."""
-    _pow2_r2c_body(x, out, plan, scale, work, True, None, True)
+    _pow2_r2c_body(x, out, plan, scale, work, None, True, None, True)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_c2r_rows_mid8(x, out, plan, scale, work):
     """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows_mid8`."""
-    _pow2_c2r_body(x, out, plan, scale, work, True, None, True)
+    _pow2_c2r_body(x, out, plan, scale, work, None, True, None, True)
 
 
 @quiet_when_interpreted
@@ -1780,14 +1784,14 @@ def pow2_c2r_rows_mid8(x, out, plan, scale, work):
 def pow2_r2c_rows_radix8(x, out, plan, scale, work):
     """:func:`r2c_rows` for n a power of two whose half plan starts with radix 8 and has no other
     radix-8 stage."""
-    _pow2_r2c_body(x, out, plan, scale, work, None, True, None)
+    _pow2_r2c_body(x, out, plan, scale, work, None, None, True, None)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_c2r_rows_radix8(x, out, plan, scale, work):
     """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows_radix8`."""
-    _pow2_c2r_body(x, out, plan, scale, work, None, True, None)
+    _pow2_c2r_body(x, out, plan, scale, work, None, None, True, None)
 
 
 @quiet_when_interpreted
@@ -1795,35 +1799,49 @@ def pow2_c2r_rows_radix8(x, out, plan, scale, work):
 def pow2_r2c_rows_radix8_mid8(x, out, plan, scale, work):
     """:func:`r2c_rows` for n a power of two whose half plan starts with radix 8 and has radix-8
     middle stages."""
-    _pow2_r2c_body(x, out, plan, scale, work, None, True, True)
+    _pow2_r2c_body(x, out, plan, scale, work, None, None, True, True)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_c2r_rows_radix8_mid8(x, out, plan, scale, work):
     """:func:`c2r_rows` for the plans of :func:`pow2_r2c_rows_radix8_mid8`."""
-    _pow2_c2r_body(x, out, plan, scale, work, None, True, True)
+    _pow2_c2r_body(x, out, plan, scale, work, None, None, True, True)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_r2c_rows_small(x, out, plan, scale, work):
+    """:func:`r2c_rows` for n = 2, 4 and 8 (half plans without stages)."""
+    _pow2_r2c_body(x, out, plan, scale, work, True, None, None, None)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_c2r_rows_small(x, out, plan, scale, work):
+    """:func:`c2r_rows` for n = 2, 4 and 8."""
+    _pow2_c2r_body(x, out, plan, scale, work, True, None, None, None)
 
 
 @kernel(inline="always")
-def _pow2_r2c_body(x, out, plan, scale, work, first4, first8, eights):
+def _pow2_r2c_body(x, out, plan, scale, work, small, first4, first8, eights):
     """The body of the four ``pow2_r2c_rows`` kernels (the literal flags: see
     :func:`_pow2_row`)."""
     of, split_re, split_im, half_plan, one, half, zf, scratch = _r2c_setup(
         x, out, plan, scale, work
     )
     for row in range(x.shape[0]):
-        _pow2_row(x[row], zf, half_plan, scratch, one, one, first4, first8, eights)
+        _pow2_row(x[row], zf, half_plan, scratch, one, one, small, first4, first8, eights)
         _r2c_split(zf, of[row], split_re, split_im, half)
 
 
 @kernel(inline="always")
-def _pow2_c2r_body(x, out, plan, scale, work, first4, first8, eights):
+def _pow2_c2r_body(x, out, plan, scale, work, small, first4, first8, eights):
     """The body of the four ``pow2_c2r_rows`` kernels (as :func:`_pow2_r2c_body`)."""
     xf, split_re, split_im, half_plan, conj, pf, scratch = _c2r_setup(x, out, plan, work)
     for row in range(out.shape[0]):
         _c2r_pack(xf[row], pf, split_re, split_im)
-        _pow2_row(pf, out[row], half_plan, scratch, conj, scale, first4, first8, eights)
+        _pow2_row(pf, out[row], half_plan, scratch, conj, scale, small, first4, first8, eights)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -119,8 +119,11 @@ def r2c_kernels(n: int, plan: np.ndarray):
     :func:`c2c_kernel`), and the others."""
     half_plan = plan[n + 2 :]  # for even n, after 2(n/2 + 1) split twiddles
     if n >= 2 and n & (n - 1) == 0:
-        suffix = "_radix8" if int(half_plan[9]) > 0 and half_plan[_fft._HEADER] == 8 else ""
-        suffix += "_mid8" if _middle_eights(half_plan) else ""
+        if int(half_plan[9]) == 0:
+            suffix = "_small"
+        else:
+            suffix = "_radix8" if half_plan[_fft._HEADER] == 8 else ""
+            suffix += "_mid8" if _middle_eights(half_plan) else ""
         return getattr(_fft, "pow2_r2c_rows" + suffix), getattr(_fft, "pow2_c2r_rows" + suffix)
     if n % 2 == 0 and is_direct(n // 2):  # n/2 is not a power of two here
         flags = radix_flags(half_plan)
