@@ -117,15 +117,17 @@ def r2c_kernels(n: int, plan: np.ndarray):
     radix of the half plan and its radix-8 middle stages, as :func:`pow2_kernel`), even lengths
     whose half is direct (without Bluestein's code; the half plan's radix flags bound, as in
     :func:`c2c_kernel`), and the others."""
-    half_plan = plan[n + 2 :]  # for even n, after 2(n/2 + 1) split twiddles
-    if n >= 2 and n & (n - 1) == 0:
+    if n % 2 == 1:
+        return _fft.r2c_rows, _fft.c2r_rows
+    half_plan = plan[n + 2 :]  # after the 2(n/2 + 1) split twiddles
+    if n & (n - 1) == 0:
         if int(half_plan[9]) == 0:
             suffix = "_small"
         else:
             suffix = "_radix8" if half_plan[_fft._HEADER] == 8 else ""
             suffix += "_mid8" if _middle_eights(half_plan) else ""
         return getattr(_fft, "pow2_r2c_rows" + suffix), getattr(_fft, "pow2_c2r_rows" + suffix)
-    if n % 2 == 0 and is_direct(n // 2):  # n/2 is not a power of two here
+    if is_direct(n // 2):  # n/2 is not a power of two here
         flags = radix_flags(half_plan)
         return (
             functools.partial(_fft.r2c_rows_direct, *flags),
