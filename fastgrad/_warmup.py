@@ -23,16 +23,18 @@ __all__ = ["warmup"]
 # odd, which take different paths in the real transforms) run every transform in both
 # directions. The mixed-radix kernels also compile one version per set of radices (their radix
 # flags, see fastgrad._kernels.fft_plan.radix_flags): radix 3, 5 or both, with or without
-# radix-8 middle stages. _MIXED_LENGTHS has a length for each set, for the direct driver (12,
-# 20, 60, 4608, 5120, 4800) and for Bluestein's padded length (3: none, 5, 7, 25, 2251, 2501,
-# 2305); _REAL_LENGTHS for the halves of real lengths (24, 40, 120, 9216, 10240, 9600), and for
-# the real kernels of powers of two, which follow the half plan as the complex drivers do: 64
-# (radix 8 first in single precision), 8192 (radix-8 middle stages) and 2^18 (both, in double
-# precision).
+# radix-8 middle stages, and Bluestein's driver also by the radix of its last stage (2, 4, or 3
+# or 5). _DIRECT_LENGTHS has a length for each set of the direct driver (12, 20, 60, 4608,
+# 5120, 4800), _BLUESTEIN_LENGTHS one for each of Bluestein's 16 sets (3 to 4501: padded
+# lengths 8 to 9216); _REAL_LENGTHS for the halves of real lengths (24, 40, 120, 9216, 10240,
+# 9600), and for the real kernels of powers of two, which follow the half plan as the complex
+# drivers do: 64 (radix 8 first in single precision), 8192 (radix-8 middle stages) and 2^18
+# (both, in double precision).
 _DTYPES = (np.float32, np.float64)
 _FFT_LENGTHS = (4, 8, 16, 12, 24, 6, 5)
 _LONG_LENGTHS = (1 << 12, 1 << 17, 1 << 18)
-_MIXED_LENGTHS = (20, 60, 4608, 5120, 4800, 3, 7, 25, 2251, 2501, 2305)
+_DIRECT_LENGTHS = (20, 60, 4608, 5120, 4800)
+_BLUESTEIN_LENGTHS = (3, 5, 7, 11, 19, 21, 25, 37, 55, 109, 2251, 2305, 2501, 2701, 3841, 4501)
 _REAL_LENGTHS = (40, 120, 9216, 10240, 9600, 64, 1 << 13, 1 << 18)
 
 
@@ -75,7 +77,7 @@ def warmup() -> float:
             fourier.ifft(signal)
             fourier.irfft(fourier.rfft(signal), n=n)
             fourier.ifftn(fourier.fftn(signal))
-        for n in _LONG_LENGTHS + _MIXED_LENGTHS:
+        for n in _LONG_LENGTHS + _DIRECT_LENGTHS + _BLUESTEIN_LENGTHS:
             fourier.fft(np.ones(n, dtype=dtype))
         for n in _REAL_LENGTHS:
             fourier.irfft(fourier.rfft(np.ones(n, dtype=dtype)), n=n)

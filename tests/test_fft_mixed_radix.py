@@ -49,8 +49,14 @@ def test_bluestein_length_is_direct_and_long_enough(n):
     m = fft_kernels._bluestein_length(n)
     assert m >= 2 * n - 1
     assert fft_kernels._is_direct(m)
-    assert m < 16 or m & (m - 1) != 0  # its plan starts with radix 4 (see _bluestein_length)
-    assert fft_kernels._radices(m, True, False)[0] == 4
+    assert m < 16 or m & (m - 1) != 0  # its plan starts with radix 4 (see _suits_bluestein)
+    radices = list(fft_kernels._radices(m, True, False))
+    assert radices[0] == 4
+    assert 4 not in radices[1:-1]  # no radix-4 middle stage
+    # the smallest such length: every shorter direct length has a radix-4 middle stage
+    for shorter in range(2 * n - 1, m):
+        if fft_kernels._is_direct(shorter) and (shorter < 16 or shorter & (shorter - 1)):
+            assert 4 in list(fft_kernels._radices(shorter, True, False))[1:-1], shorter
 
 
 def test_python_length_rules_equal_the_compiled_ones():
@@ -179,6 +185,8 @@ def test_numpy_plan_of_any_length_equals_the_compiled_one(n, dtype):
         assert kernel.func is (fft_kernels.bluestein_rows if bluestein else fft_kernels.direct_rows)
         radices = list(ours[fft_kernels._HEADER : fft_kernels._HEADER + int(ours[9])])
         present = (3 in radices, 5 in radices, 8 in radices[1:-1])
+        if bluestein:  # and the radix of the last stage: 2, 4, or 3 or 5
+            present += (radices[-1] == 2, radices[-1] == 4, radices[-1] % 2 == 1)
         assert kernel.args == tuple(True if flag else None for flag in present)
         assert fft_plan.c2c_work_length(n) == fft_kernels.c2c_work_length(n)
 
@@ -290,14 +298,22 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
         }  # fmt: skip
         assert dtypes >= only.get(name, both), name
     # the mixed-radix kernels: one version per dtype and set of radix flags (threes, fives,
-    # eights): every set with radix 3 or 5, and Bluestein's padded length 8 without either
+    # eights): every set with radix 3 or 5; Bluestein's also by the radix of its last stage
+    # (twos_last, fours_last, odd_last): 2 or 4 with radix-8 middle stages, 2, 4, 3 or 5
+    # without, and its padded length 8 (radices 4, 2)
     odd_sets = [(True, None), (None, True), (True, True)]
     flag_sets = {(threes, fives, eights) for threes, fives in odd_sets for eights in (None, True)}
+    two, four, odd = (True, None, None), (None, True, None), (None, None, True)
+    lasts = {None: (two, four, odd), True: (two, four)}  # by eights
+    bluestein_sets = {(None, None, None) + two} | {
+        flags + last for flags in flag_sets for last in lasts[flags[2]]
+    }
     for name in ("direct_rows", "bluestein_rows", "r2c_rows_direct", "c2r_rows_direct"):
-        expected = flag_sets | ({(None, None, None)} if name == "bluestein_rows" else set())
+        n_flags = 6 if name == "bluestein_rows" else 3
+        expected = bluestein_sets if name == "bluestein_rows" else flag_sets
         compiled = {
-            (str(signature[5].dtype), tuple(None if flag == types.none else True
-                                            for flag in signature[:3]))
+            (str(signature[n_flags + 2].dtype), tuple(None if flag == types.none else True
+                                                      for flag in signature[:n_flags]))
             for signature in getattr(fft_kernels, name).signatures
         }  # fmt: skip
         for real in both:

@@ -867,7 +867,11 @@ def _pow2_small(xf, yf, conj, scale):
 # Branches test them with ``flag is not None``, which Numba resolves from the argument's type
 # (NoneType or boolean) before typing, through inlined functions as well: it prunes the
 # branches of absent radices and never compiles their kernels. Each combination of flags is
-# one compiled version of the driver. Flags are ``None`` or ``True`` whether they are passed
+# one compiled version of the driver. The direct drivers take three (radix-3, radix-5 and
+# radix-8 middle stages) and always compile the stages after those: radix-4 middle ones and a
+# last stage of radix 2, 4, 3 or 5. Bluestein's padded lengths have plans with no radix-4
+# middle stage and an even last stage (see :func:`_suits_bluestein`), and its driver also
+# takes the radix of that last stage. Flags are ``None`` or ``True`` whether they are passed
 # from Python (the planner binds them: fastgrad._kernels.fft_plan) or written as constants in
 # a kernel's code; ``False`` would count as present.
 
@@ -887,17 +891,30 @@ def _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan, threes
 
 @kernel(inline="always")
 def _even_stage(
-    r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale, eights
-):
-    """A radix-8, 4 or 2 stage; the last one writes the interleaved output ``yf``. Radix 8
-    only with the radix flag ``eights``."""
-    if last and r == 4:
-        _radix4_last(src_re, src_im, yf, conj, scale)
-    elif last:
-        _radix2_last(src_re, src_im, yf, conj, scale)
+    r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale, eights,
+    fours, twos_last, fours_last,
+):  # fmt: skip
+    """A radix-8, 4 or 2 stage; the last one (radix 4 or 2) writes the interleaved output
+    ``yf``. Radix flags (see above): ``eights`` and ``fours`` for radix-8 and radix-4 middle
+    stages, ``twos_last`` and ``fours_last`` for a last stage of radix 2 and 4."""
+    if last:
+        if fours_last is None:
+            if twos_last is not None:
+                _radix2_last(src_re, src_im, yf, conj, scale)
+        elif twos_last is None:
+            _radix4_last(src_re, src_im, yf, conj, scale)
+        elif r == 4:
+            _radix4_last(src_re, src_im, yf, conj, scale)
+        else:
+            _radix2_last(src_re, src_im, yf, conj, scale)
+    elif eights is None:
+        if fours is not None:
+            _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
+    elif fours is None:
+        _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
     elif r == 4:
         _radix4_stage(src_re, src_im, dst_re, dst_im, block, m, stride)
-    elif eights is not None:
+    else:
         _radix8_stage(src_re, src_im, dst_re, dst_im, block, m, stride, plan[7])
 
 
@@ -923,7 +940,7 @@ def _direct_row(xf, yf, plan, work, conj, scale):
     if int(plan[9]) == 0 or plan[_HEADER] == 8:
         _pow2_row(xf, yf, plan, work, conj, scale, True, True, True, True)
     else:
-        _stockham_row(xf, yf, plan, work, conj, scale, True, True, True)
+        _stockham_row(xf, yf, plan, work, conj, scale, True, True, True, True, True, True, True)
 
 
 @kernel(inline="always")
@@ -951,14 +968,17 @@ def _stage_buffers(work, n, stage):
 
 
 @kernel(inline="always")
-def _stockham_row(xf, yf, plan, work, conj, scale, threes, fives, eights):
+def _stockham_row(
+    xf, yf, plan, work, conj, scale, threes, fives, eights, fours, twos_last, fours_last, odd_last
+):
     """FFT of one direct length (see :func:`_is_direct`) n > 4 whose plan starts with radix 4
     (every one but the powers of two that start with radix 8: :func:`_direct_row` takes any):
     interleaved ``xf`` (2n values) into ``yf``, with the radices and twiddles of ``plan``;
     ``work`` is scratch of :func:`direct_work_length` values (two split ping-pong buffers).
     ``xf`` is read completely by the first stage and ``yf`` written only by the last, so ``yf``
-    may be ``xf``. ``threes``, ``fives`` and ``eights``: radix flags (see above) for its radix-3,
-    radix-5 and radix-8 middle stages.
+    may be ``xf``. Radix flags (see above): ``threes``, ``fives``, ``eights`` and ``fours`` for
+    its radix-3, radix-5, radix-8 and radix-4 middle stages, ``twos_last``, ``fours_last`` and
+    ``odd_last`` for a last stage of radix 2, 4 and 3 or 5.
 
     Inlined, as everything between a driver and the butterflies: Numba links the compiled
     code of every callee into its caller and optimizes it again there, so each call level
@@ -980,11 +1000,11 @@ def _stockham_row(xf, yf, plan, work, conj, scale, threes, fives, eights):
         if r % 2 == 0:
             _even_stage(
                 r, last, src_re, src_im, dst_re, dst_im, yf, block, m, stride, plan, conj, scale,
-                eights,
+                eights, fours, twos_last, fours_last,
             )  # fmt: skip
         else:
             _odd_stage(r, src_re, src_im, dst_re, dst_im, block, m, stride, plan, threes, fives)
-            if last:
+            if odd_last is not None and last:
                 _interleave_out(dst_re, dst_im, yf, conj, scale)
         offset += 2 * (r - 1) * m
         length = m
@@ -998,54 +1018,54 @@ def _stockham_row(xf, yf, plan, work, conj, scale, threes, fives, eights):
 
 @kernel
 def _bluestein_length(n):
-    """Bluestein's padded length for n: the smallest direct length (:func:`_is_direct`) that
-    is >= 2n - 1 and not a power of two from 16.
-
-    Plans of those powers of two may start with radix 8 (see :func:`_radices`), which only the
-    power-of-two stages run; without them :func:`_bluestein_row` calls the mixed-radix
-    :func:`_stockham_row` alone, and the first transform of a Bluestein length compiles about
-    2 s less (8.3-8.7 against 6.5-6.7 s in a fresh process). The next direct length is at most
-    a quarter longer (5 * 2^(k-2) is one), and a power of two is rarely the smallest.
-    """
+    """Bluestein's padded length for n: the smallest direct length m >= 2n - 1 that
+    :func:`_suits_bluestein`."""
     m = 2 * n - 1
-    while not _is_direct(m) or (m >= 16 and m & (m - 1) == 0):
+    while True:
+        fours, twos, _, _, rest = _smooth_part(m)
+        if _suits_bluestein(m, fours, twos, rest):
+            return m
         m += 1
-    return m
+
+
+@kernel
+def _suits_bluestein(m, fours, twos, rest):
+    """Whether m, with its factors from :func:`_smooth_part`, is one of Bluestein's padded
+    lengths: a direct length whose plan (see :func:`_radices`) starts with radix 4 and has no
+    radix-4 middle stage.
+
+    Powers of two from 16 may start with radix 8, which only their own drivers run. Without
+    radix-4 middle stages, Bluestein's driver compiles only the stages its plan has: it takes
+    flags for them and for the radix of the last stage (see :func:`bluestein_rows`; the first
+    transform of 997 points compiled in 4.1 s, 3.1 s since, on a busy machine). The condition
+    leaves out about a third of the direct lengths; the next one that meets it is 2-3% longer
+    on average below 4096 (at most 17%) and under 1% above (at most 9%).
+    """
+    if rest != 1 or fours == 0:
+        return False
+    if m & (m - 1) == 0:
+        return m == 8  # radices 4, 2 (m = 4 has no stages; no n needs it)
+    bits = 2 * fours + twos - 2  # the factors of two after the radix-4 first stage
+    if m < 4096:  # no radix-8 stages: a radix 2 or 4 last stage at most
+        return bits <= 2
+    return bits % 3 != 0 or bits == 0  # 3k bits: k - 1 eights, a radix-4 and a radix-2 stage
 
 
 @butterfly
-def _chirp_in(xf, af, chirp_re, chirp_im, conj):
-    """``a_k = x_k c_k`` for k < n (imaginary parts of x times ``conj``), zero up to m."""
-    n = chirp_re.shape[0]
-    m = af.shape[0] // 2
-    for k in range(n):
-        xr = xf[2 * k]
-        xi = conj * xf[2 * k + 1]
-        af[2 * k] = xr * chirp_re[k] - xi * chirp_im[k]
-        af[2 * k + 1] = xr * chirp_im[k] + xi * chirp_re[k]
-    for k in range(2 * n, 2 * m):
-        af[k] = 0
-
-
-@butterfly
-def _multiply_inplace(af, spectrum_re, spectrum_im):
-    """``a_k *= B_k`` for interleaved ``a`` and split ``B``."""
-    for k in range(spectrum_re.shape[0]):
-        ar = af[2 * k]
-        ai = af[2 * k + 1]
-        af[2 * k] = ar * spectrum_re[k] - ai * spectrum_im[k]
-        af[2 * k + 1] = ar * spectrum_im[k] + ai * spectrum_re[k]
-
-
-@butterfly
-def _chirp_out(af, yf, chirp_re, chirp_im, conj, scale):
-    """``y_k = scale * a_k c_k`` for k < n, imaginary parts times ``conj``."""
-    scale_im = conj * scale
-    for k in range(chirp_re.shape[0]):
-        ar = af[2 * k]
-        ai = af[2 * k + 1]
-        yf[2 * k] = scale * (ar * chirp_re[k] - ai * chirp_im[k])
-        yf[2 * k + 1] = scale_im * (ar * chirp_im[k] + ai * chirp_re[k])
+def _pointwise_product(src, dst, w_re, w_im, conj_src, conj_dst, scale):
+    """``dst_k = scale * conj_dst(conj_src(src_k) * w_k)`` for k < len(w), zero after, with
+    interleaved ``src`` and ``dst`` and split ``w``; ``conj_src`` and ``conj_dst`` are 1 or -1
+    (-1 conjugates). One kernel for Bluestein's three products (chirp in, filter, chirp out):
+    each kernel a driver calls costs its own compilation."""
+    scale_im = conj_dst * scale
+    count = w_re.shape[0]
+    for k in range(count):
+        sr = src[2 * k]
+        si = conj_src * src[2 * k + 1]
+        dst[2 * k] = scale * (sr * w_re[k] - si * w_im[k])
+        dst[2 * k + 1] = scale_im * (sr * w_im[k] + si * w_re[k])
+    for k in range(2 * count, dst.shape[0]):
+        dst[k] = 0
 
 
 @kernel(inline="always")
@@ -1075,10 +1095,12 @@ def _padded_length(plan):
 
 
 @kernel(inline="always")
-def _bluestein_row(xf, yf, plan, work, conj, scale, threes, fives, eights):
+def _bluestein_row(
+    xf, yf, plan, work, conj, scale, threes, fives, eights, twos_last, fours_last, odd_last
+):
     """Length-n DFT of ``xf`` as a length-m circular convolution (m from
     :func:`_bluestein_length`; the radix flags are those of m's stages, see
-    :func:`_stockham_row`).
+    :func:`_stockham_row`: m has no radix-4 middle stage).
 
     With the chirp ``c_k = exp(-1j*pi*k^2/n)``, ``jk = (j^2 + k^2 - (k - j)^2) / 2`` turns the
     DFT into a convolution:
@@ -1091,7 +1113,7 @@ def _bluestein_row(xf, yf, plan, work, conj, scale, threes, fives, eights):
     where ``B`` is the FFT of the wrapped conjugate chirp divided by m. Plan layout: the header
     and twiddles of the direct length m, then ``Re c (n), Im c (n), Re B (m), Im B (m)``;
     ``work`` holds ``4m + direct_work_length(m)`` values. The inverse transform conjugates on
-    the way in and out (``conj = -1``).
+    the way in and out (``conj = -1``). ``yf`` may be ``xf``.
     """
     n = xf.shape[0] // 2
     m = _padded_length(plan)
@@ -1104,15 +1126,18 @@ def _bluestein_row(xf, yf, plan, work, conj, scale, threes, fives, eights):
     af = work[0 : 2 * m]
     bf = work[2 * m : 4 * m]
     scratch = work[4 * m : 4 * m + direct_work_length(m)]
-    _chirp_in(xf, af, chirp_re, chirp_im, conj)
-    # FFT_m(a) into b, then the inverse FFT_m of b * B back into a, in one loop so that the
-    # inlined Stockham driver appears once (m starts with radix 4: see _bluestein_length)
+    _pointwise_product(xf, af, chirp_re, chirp_im, conj, one, one)  # a = x c, zero-padded
+    # b = FFT_m(a), a = b B, then b = IFFT_m(a) (unscaled: B holds the 1/m), in one loop so that
+    # the inlined Stockham driver appears once (m starts with radix 4: see _bluestein_length)
     for step in range(2):
-        src, dst, sign = (af, bf, one) if step == 0 else (bf, af, -one)
-        _stockham_row(src, dst, plan, scratch, sign, one, threes, fives, eights)
+        sign = one if step == 0 else -one
+        _stockham_row(
+            af, bf, plan, scratch, sign, one, threes, fives, eights, None, twos_last, fours_last,
+            odd_last,
+        )  # fmt: skip
         if step == 0:
-            _multiply_inplace(bf, spectrum_re, spectrum_im)
-    _chirp_out(af, yf, chirp_re, chirp_im, conj, scale)
+            _pointwise_product(bf, af, spectrum_re, spectrum_im, one, one, one)
+    _pointwise_product(bf, yf, chirp_re, chirp_im, one, conj, scale)  # y = scale b c
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1150,7 +1175,7 @@ def _c2c_plan_float64(n, single):
         bf[2 * (m - k) + 1] = -chirp_im[k]
     spectrum = np.empty(2 * m, dtype=np.float64)
     work = np.empty(direct_work_length(m), dtype=np.float64)
-    _stockham_row(bf, spectrum, plan, work, 1.0, 1.0, True, True, True)
+    _stockham_row(bf, spectrum, plan, work, 1.0, 1.0, True, True, True, None, True, True, True)
     for k in range(m):
         plan[base + 2 * n + k] = spectrum[2 * k] / m
         plan[base + 2 * n + m + k] = spectrum[2 * k + 1] / m
@@ -1200,7 +1225,7 @@ def _c2c_row(xf, yf, plan, work, conj, scale):
     if plan[8] == 0:
         _direct_row(xf, yf, plan, work, conj, scale)
     else:
-        _bluestein_row(xf, yf, plan, work, conj, scale, True, True, True)
+        _bluestein_row(xf, yf, plan, work, conj, scale, True, True, True, True, True, True)
 
 
 @quiet_when_interpreted
@@ -1389,15 +1414,22 @@ def direct_rows(threes, fives, eights, x, y, plan, signed_scale, work):
     """
     xf, yf, _, conj, scale, work, _, _ = _rows_setup(x, y, plan, signed_scale, work)
     for row in range(x.shape[0]):
-        _stockham_row(xf[row], yf[row], plan, work, conj, scale, threes, fives, eights)
+        _stockham_row(
+            xf[row], yf[row], plan, work, conj, scale, threes, fives, eights, True, True, True, True
+        )
 
 
 @quiet_when_interpreted
 @kernel
-def bluestein_rows(threes, fives, eights, x, y, plan, signed_scale, work):
+def bluestein_rows(
+    threes, fives, eights, twos_last, fours_last, odd_last, x, y, plan, signed_scale, work
+):
     """:func:`c2c_rows` for the lengths that run Bluestein's algorithm (plans whose kind is
     1), calling it directly: fewer call levels to compile than through :func:`_c2c_row`. The
-    radix flags are those of the padded length's plan (see :func:`direct_rows`)."""
+    radix flags are those of the padded length's plan (see :func:`direct_rows`), and
+    ``twos_last``, ``fours_last`` and ``odd_last`` say whether its last stage has radix 2, 4,
+    or 3 or 5: exactly one is ``True`` (the plan has no radix-4 middle stage, see
+    :func:`_suits_bluestein`)."""
     xf = x.view(plan.dtype)
     yf = y.view(plan.dtype)
     m = _padded_length(plan)
@@ -1405,7 +1437,10 @@ def bluestein_rows(threes, fives, eights, x, y, plan, signed_scale, work):
     work = work[:size] if work.shape[0] >= size else np.empty(size, dtype=plan.dtype)
     conj, scale = _conj_and_scale(plan, signed_scale)
     for row in range(x.shape[0]):
-        _bluestein_row(xf[row], yf[row], plan, work, conj, scale, threes, fives, eights)
+        _bluestein_row(
+            xf[row], yf[row], plan, work, conj, scale, threes, fives, eights, twos_last,
+            fours_last, odd_last,
+        )  # fmt: skip
 
 
 @quiet_when_interpreted
@@ -1597,7 +1632,9 @@ def r2c_rows_direct(threes, fives, eights, x, out, plan, scale, work):
         x, out, plan, scale, work
     )
     for row in range(x.shape[0]):
-        _stockham_row(x[row], zf, half_plan, scratch, one, one, threes, fives, eights)
+        _stockham_row(
+            x[row], zf, half_plan, scratch, one, one, threes, fives, eights, True, True, True, True
+        )
         _r2c_split(zf, of[row], split_re, split_im, half)
 
 
@@ -1688,7 +1725,10 @@ def c2r_rows_direct(threes, fives, eights, x, out, plan, scale, work):
     xf, split_re, split_im, half_plan, conj, pf, scratch = _c2r_setup(x, out, plan, work)
     for row in range(out.shape[0]):
         _c2r_pack(xf[row], pf, split_re, split_im)
-        _stockham_row(pf, out[row], half_plan, scratch, conj, scale, threes, fives, eights)
+        _stockham_row(
+            pf, out[row], half_plan, scratch, conj, scale, threes, fives, eights, True, True, True,
+            True,
+        )  # fmt: skip
 
 
 @kernel(inline="always")

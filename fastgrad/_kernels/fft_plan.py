@@ -56,11 +56,14 @@ def is_direct(n: int) -> bool:
 
 
 def bluestein_length(n: int) -> int:
-    """:func:`_fft._bluestein_length` in Python (on :func:`is_direct`, for the same reason)."""
+    """:func:`_fft._bluestein_length` in Python (on the Python ``_smooth_part``, as
+    :func:`is_direct`)."""
     m = 2 * n - 1
-    while not is_direct(m) or (m >= 16 and m & (m - 1) == 0):
+    while True:
+        fours, twos, _, _, rest = _pure(_fft._smooth_part)(m)
+        if _pure(_fft._suits_bluestein)(m, fours, twos, rest):
+            return m
         m += 1
-    return m
 
 
 def _real_of(dtype) -> type:
@@ -102,13 +105,23 @@ def radix_flags(plan: np.ndarray) -> tuple[bool | None, bool | None, bool | None
     return tuple(True if flag else None for flag in present)
 
 
+def last_stage_flags(plan: np.ndarray) -> tuple[bool | None, bool | None, bool | None]:
+    """``(twos_last, fours_last, odd_last)``: the flags of :func:`_fft.bluestein_rows` for the
+    radix of a Bluestein plan's last stage, 2, 4, or 3 or 5 (``True`` for that one, ``None``
+    for the others)."""
+    last = _radices(plan)[-1]
+    return tuple(True if present else None for present in (last == 2, last == 4, last % 2 == 1))
+
+
 def c2c_kernel(plan: np.ndarray):
     """The kernel for the complex rows of a :func:`c2c_plan` of a length that is not a power
     of two, called as ``kernel(x, y, plan, signed_scale, work)``: the Stockham driver for
     direct lengths, the Bluestein driver for the others, with the plan's radix flags bound
-    (:func:`radix_flags`), so that a first call compiles only the stages its plan runs."""
-    driver = _fft.direct_rows if plan[8] == 0 else _fft.bluestein_rows
-    return functools.partial(driver, *radix_flags(plan))
+    (:func:`radix_flags`, and for Bluestein :func:`last_stage_flags`), so that a first call
+    compiles only the stages its plan runs."""
+    if plan[8] == 0:
+        return functools.partial(_fft.direct_rows, *radix_flags(plan))
+    return functools.partial(_fft.bluestein_rows, *radix_flags(plan), *last_stage_flags(plan))
 
 
 def r2c_kernels(n: int, plan: np.ndarray):
