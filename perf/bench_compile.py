@@ -42,6 +42,7 @@ entry_points = {
     "rfft float64": lambda: fastgrad.rfft(c128.real),
     "fft mixed radix n=1000": lambda: fastgrad.fft(c128[:1000]),
     "fft Bluestein n=997": lambda: fastgrad.fft(c128[:997]),
+    "rfft odd n=997": lambda: fastgrad.rfft(c128.real[:997]),
     "dft complex128": lambda: fastgrad.dft(c128),
     "dense_forward float64": lambda: fastgrad.dense_forward(x64, w64, b64, "sigmoid"),
     "dense_backward float64": lambda: fastgrad.dense_backward(x64, x64, w64, x64, "sigmoid"),
@@ -68,6 +69,7 @@ ENTRY_POINTS = (
     "rfft float64",
     "fft mixed radix n=1000",
     "fft Bluestein n=997",
+    "rfft odd n=997",
     "dft complex128",
     "dense_forward float64",
     "dense_backward float64",
@@ -75,7 +77,7 @@ ENTRY_POINTS = (
     "MLP.fit",
 )
 ENTRY_POINTS_QUICK = ("fft complex128", "dense_forward float64")
-ISOLATED_ENTRY_POINTS = ENTRY_POINTS[:5]  # the transforms
+ISOLATED_ENTRY_POINTS = ENTRY_POINTS[:6]  # the transforms
 
 
 def _child(cache_dir: str, entry_points: tuple[str, ...]) -> dict:

@@ -286,7 +286,7 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
     for name in (
         "pow2_rows", "pow2_rows_mid8", "pow2_rows_radix8", "pow2_rows_radix8_mid8",
         "pow2_rows_last8", "pow2_rows_small", "direct_rows", "bluestein_rows", "pow2_r2c_rows",
-        "pow2_c2r_rows", "r2c_rows", "c2r_rows", "r2c_rows_direct", "c2r_rows_direct",
+        "pow2_c2r_rows", "r2c_split_rows", "c2r_pack_rows", "r2c_rows_direct", "c2r_rows_direct",
         "pow2_r2c_rows_mid8", "pow2_c2r_rows_mid8",
         "pow2_r2c_rows_radix8", "pow2_c2r_rows_radix8", "pow2_r2c_rows_radix8_mid8",
         "pow2_c2r_rows_radix8_mid8", "pow2_r2c_rows_small", "pow2_c2r_rows_small",
@@ -320,13 +320,30 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
             assert {flags for dtype, flags in compiled if dtype == real} == expected, (name, real)
 
 
+@pytest.mark.skipif(JIT_DISABLED, reason="covered by the public transforms when interpreted")
+def test_general_real_kernels_match_scipy_at_every_kind_of_length(rng):
+    """r2c_rows and c2r_rows, the compiled real kernels of any length for users' own @njit code
+    (with make_r2c_plan; the public layer runs the specialized ones), match scipy: odd, even
+    with a Bluestein half, with a direct half, powers of two, n = 1."""
+    for n in (1, 7, 997, 6, 22, 24, 1000, 2, 16, 8192):
+        x = make_input(rng, (3, n), np.float64)
+        plan = fft_kernels.make_r2c_plan(n, np.empty(0, np.complex128))
+        work = np.empty(fft_kernels.real_work_length(n))
+        spectrum = np.empty((3, n // 2 + 1), np.complex128)
+        fft_kernels.r2c_rows(x, spectrum, plan, 1.0, work)
+        assert_fft_close(spectrum, scipy.fft.rfft(x), n)
+        back = np.empty((3, n))
+        fft_kernels.c2r_rows(spectrum, back, plan, 1.0 / n, np.empty(0))
+        assert_fft_close(back, x, n)
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("n", [2, 8, 64, 8192, 2**18, 24, 1000, 9600, 6, 22, 7, 997])
 def test_real_kernel_follows_the_length_and_matches_scipy(n, dtype, rng):
     """Real transforms of even length with a direct half (24, 1000, 9600) run kernels without
     Bluestein's code and with the half plan's radix flags; powers of two theirs, by the half
-    plan's first radix and radix-8 middle stages; the others (odd, or a Bluestein half) the
-    general ones. Each matches scipy both ways."""
+    plan's first radix and radix-8 middle stages; the others (odd, or a Bluestein half: 6, 22)
+    Bluestein's complex driver (composed in fft_plan). Each matches scipy both ways."""
     from fastgrad._kernels import fft_plan
 
     if JIT_DISABLED and n > 2**13:
@@ -348,8 +365,17 @@ def test_real_kernel_follows_the_length_and_matches_scipy(n, dtype, rng):
         # 24: half 12 = 4 * 3; 1000: 500 = 4 * 125; 9600: 4800 = 4 * 3 * 5^2 * 2^4 (radix 8)
         flags = {24: (True, None, None), 1000: (None, True, None), 9600: (True, True, True)}[n]
         assert r2c.args == c2r.args == flags
-    else:
-        assert (r2c, c2r) == (fft_kernels.r2c_rows, fft_kernels.c2r_rows)
+    else:  # through Bluestein's complex driver, with the radix flags of its plan
+        odd = n % 2 == 1
+        plan = fft_plan.r2c_plan(n, complex_dtype)
+        complex_plan = plan if odd else plan[n + 2 :]
+        expected = fft_plan.c2c_kernel(complex_plan)
+        assert expected.func is fft_kernels.bluestein_rows
+        for kernel in (r2c, c2r):
+            assert kernel.args[0].func is expected.func
+            assert kernel.args[0].args == expected.args
+        composed = ("_r2c_odd", "_c2r_odd") if odd else ("_r2c_by_halves", "_c2r_by_halves")
+        assert (r2c.func.__name__, c2r.func.__name__) == composed
     x = make_input(rng, (3, n), dtype)
     spectrum = fastgrad.rfft(x)
     assert_fft_close(spectrum, scipy.fft.rfft(x), n)

@@ -1719,6 +1719,38 @@ def _c2r_pack(xf, pf, split_re, split_im):
 
 @quiet_when_interpreted
 @kernel
+def r2c_split_rows(z, out, plan, scale):
+    """The split step of :func:`r2c_rows` alone: ``z`` (rows, h) holds the complex FFTs of
+    the real rows of even length n = 2h read as complex ones (``x.view(complex)``), ``out``
+    (rows, h + 1) receives their real FFTs, times ``scale``. For lengths whose half runs
+    Bluestein's algorithm, which the public layer then calls through
+    :func:`bluestein_rows` (:func:`fastgrad._kernels.fft_plan.r2c_kernels`): that driver's
+    compiled versions serve both, and the real transform compiles only this loop."""
+    zf = z.view(plan.dtype)
+    of = out.view(plan.dtype)
+    _, split_re, split_im, half_plan = _real_even_setup(plan, 2 * z.shape[1])
+    one = half_plan[0]
+    half = scale / (one + one)
+    for row in range(z.shape[0]):
+        _r2c_split(zf[row], of[row], split_re, split_im, half)
+
+
+@quiet_when_interpreted
+@kernel
+def c2r_pack_rows(x, packed, plan):
+    """The packing step of :func:`c2r_rows` alone (:func:`_c2r_pack`): Hermitian half spectra
+    ``x`` (rows, h + 1) of real rows of even length n = 2h into ``packed`` (rows, h), whose
+    unscaled inverse complex FFT, read as real rows, is n times the real inverse FFT (see
+    :func:`r2c_split_rows`)."""
+    xf = x.view(plan.dtype)
+    pf = packed.view(plan.dtype)
+    _, split_re, split_im, _ = _real_even_setup(plan, 2 * packed.shape[1])
+    for row in range(x.shape[0]):
+        _c2r_pack(xf[row], pf[row], split_re, split_im)
+
+
+@quiet_when_interpreted
+@kernel
 def c2r_rows_direct(threes, fives, eights, x, out, plan, scale, work):
     """:func:`c2r_rows` for even n whose half is a direct length that is not a power of two
     (see :func:`r2c_rows_direct`)."""

@@ -129,9 +129,15 @@ def r2c_kernels(n: int, plan: np.ndarray):
     ``plan``, called as ``kernel(x, out, plan, scale, work)``: powers of two (by the first
     radix of the half plan and its radix-8 middle stages, as :func:`pow2_kernel`), even lengths
     whose half is direct (without Bluestein's code; the half plan's radix flags bound, as in
-    :func:`c2c_kernel`), and the others."""
-    if n % 2 == 1:
-        return _fft.r2c_rows, _fft.c2r_rows
+    :func:`c2c_kernel`), and the others through the complex Bluestein kernel of
+    :func:`c2c_kernel` (:func:`_r2c_odd`, :func:`_r2c_by_halves` and their inverses), whose
+    compiled versions the complex transforms share (n = 1: :func:`_fft.pow2_rows_small`)."""
+    if n % 2 == 1:  # odd n > 1 is never direct: Bluestein
+        complex_kernel = _fft.pow2_rows_small if n == 1 else c2c_kernel(plan)
+        return (
+            functools.partial(_r2c_odd, complex_kernel),
+            functools.partial(_c2r_odd, complex_kernel),
+        )
     half_plan = plan[n + 2 :]  # after the 2(n/2 + 1) split twiddles
     if n & (n - 1) == 0:
         if int(half_plan[9]) == 0:
@@ -146,7 +152,62 @@ def r2c_kernels(n: int, plan: np.ndarray):
             functools.partial(_fft.r2c_rows_direct, *flags),
             functools.partial(_fft.c2r_rows_direct, *flags),
         )
-    return _fft.r2c_rows, _fft.c2r_rows
+    complex_kernel = c2c_kernel(half_plan)  # Bluestein's, for n/2
+    return (
+        functools.partial(_r2c_by_halves, complex_kernel),
+        functools.partial(_c2r_by_halves, complex_kernel),
+    )
+
+
+# Real transforms of the lengths that run Bluestein's algorithm, composed in Python of compiled
+# kernels: the complex Bluestein driver (one compiled version per set of radix flags, shared
+# with the complex transforms) and, for even lengths, the split or packing loop. A dedicated
+# real kernel would compile its own copy of that driver for every set of flags (a first rfft of
+# 997 points compiled in 8.4-8.8 s through the general r2c_rows). The NumPy steps between them
+# copy O(n) values, against two FFTs of Bluestein's padded length (at least 2n - 1) per row.
+# Arguments as the real kernels' (``work``: scratch in the plan's dtype, see
+# :func:`real_work_length`); the complex kernel takes ``scale`` as a float, negative for the
+# inverse.
+
+
+def _r2c_odd(complex_kernel, x, out, plan, scale, work):
+    """rfft of odd rows ``x`` (rows, n): the complex FFT of the rows, first n//2 + 1 values."""
+    full = x.astype(out.dtype)
+    complex_kernel(full, full, plan, float(scale), work)
+    out[...] = full[:, : out.shape[1]]
+
+
+def _c2r_odd(complex_kernel, x, out, plan, scale, work):
+    """irfft of Hermitian half spectra ``x`` (rows, n//2 + 1) into odd rows ``out`` (rows, n):
+    the full spectrum (``X_{n-k} = conj X_k``; the imaginary part of ``X_0`` ignored, as in
+    scipy.fft.irfft), its complex inverse FFT, the real parts."""
+    n = out.shape[1]
+    half = x.shape[1] - 1
+    full = np.empty((x.shape[0], n), dtype=x.dtype)
+    full[:, : half + 1] = x
+    full[:, 0] = x[:, 0].real
+    full[:, half + 1 :] = np.conj(x[:, half:0:-1])
+    complex_kernel(full, full, plan, -float(scale), work)
+    out[...] = full.real
+
+
+def _r2c_by_halves(complex_kernel, x, out, plan, scale, work):
+    """rfft of even rows ``x`` (rows, n = 2h) whose half runs Bluestein: the complex FFT of
+    the rows read as h complex values, then :func:`_fft.r2c_split_rows`."""
+    n = x.shape[1]
+    half_spectra = np.empty((x.shape[0], n // 2), dtype=out.dtype)
+    complex_kernel(x.view(out.dtype), half_spectra, plan[n + 2 :], 1.0, work)
+    _fft.r2c_split_rows(half_spectra, out, plan, scale)
+
+
+def _c2r_by_halves(complex_kernel, x, out, plan, scale, work):
+    """irfft into even rows ``out`` (rows, n = 2h) whose half runs Bluestein:
+    :func:`_fft.c2r_pack_rows`, then the unscaled inverse complex FFT of length h written into
+    ``out`` read as complex rows."""
+    n = out.shape[1]
+    packed = np.empty((x.shape[0], n // 2), dtype=x.dtype)
+    _fft.c2r_pack_rows(x, packed, plan)
+    complex_kernel(packed, out.view(x.dtype), plan[n + 2 :], -float(scale), work)
 
 
 def c2c_work_length(n: int) -> int:
