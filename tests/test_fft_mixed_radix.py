@@ -320,7 +320,6 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
             assert {flags for dtype, flags in compiled if dtype == real} == expected, (name, real)
 
 
-@pytest.mark.skipif(JIT_DISABLED, reason="covered by the public transforms when interpreted")
 def test_general_real_kernels_match_scipy_at_every_kind_of_length(rng):
     """r2c_rows and c2r_rows, the compiled real kernels of any length for users' own @njit code
     (with make_r2c_plan; the public layer runs the specialized ones), match scipy: odd, even
