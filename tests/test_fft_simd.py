@@ -86,6 +86,7 @@ def _last8_args(dtype, n=512):
 BUTTERFLIES = {
     "_radix4_first": (_first_args, True),
     "_radix8_first": (_first8_args, True),
+    "_radix8_first_long": (_first8_args, True),
     "_radix4_stage": (_stage_args(4), True),
     "_radix3_stage": (_stage_args(3, 0.8, 0.5), True),
     "_radix5_stage": (_stage_args(5, 0.3, -0.8, 0.9, 0.6), True),

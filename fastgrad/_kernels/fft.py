@@ -202,6 +202,14 @@ _LAST8_FROM = 1 << 9
 # block's loops (complex64 2^9 0.74 -> 0.66 us against min(128, n/8); 64 and 128 measured alike
 # as run-time sizes).
 _LAST_BLOCK = 64
+
+# From this length a radix-8 first stage runs as :func:`_radix8_first_long`, which reads three
+# of its seven twiddle blocks (in every driver that can reach the length: those compiled with
+# radix-8 middle stages, see :func:`_radix8_first_of`). There the table no longer fits in L2 (14n/8
+# values: 3.7 MB at complex128 2^18) and every stage streams through L3, so each block read is
+# memory traffic: complex128 2^18, first stage 0.465 -> 0.379 ms; RMS error against a
+# long-double FFT 3.05e-16 -> 3.10e-16 (scipy.fft: 3.33e-16).
+_LONG_FIRST_FROM = 1 << 17
 _NO_LAST8 = np.bool_(False)  # NumPy scalars, not literals: the planner compiles once
 _LAST8 = np.bool_(True)
 
@@ -472,6 +480,27 @@ def _radix8_first(xf, dst_re, dst_im, tw, conj, sqrt_half):
     """The first stage as radix 8 (L = n, stride 1), for powers of two from 16: interleaved
     input ``xf`` to split ``dst``, as :func:`_radix4_first` (vectorized over p, ``conj`` on
     the way in) with the butterfly :func:`_dft8`."""
+    _radix8_first_body(xf, dst_re, dst_im, tw, conj, sqrt_half, None)
+
+
+@butterfly
+def _radix8_first_long(xf, dst_re, dst_im, tw, conj, sqrt_half):
+    """:func:`_radix8_first` reading only the twiddle blocks of ``w^p``, ``w^2p`` and
+    ``w^4p`` from the same table (the others stay in the plan, which has one layout for every
+    length), for long transforms (see ``_LONG_FIRST_FROM``). The other four are products,
+    rounded once more:
+
+    .. math:: w^{3p} = w^p w^{2p}, \\quad w^{5p} = w^p w^{4p}, \\quad w^{6p} = w^{2p} w^{4p},
+        \\quad w^{7p} = w^{3p} w^{4p}
+    """
+    _radix8_first_body(xf, dst_re, dst_im, tw, conj, sqrt_half, True)
+
+
+@kernel(inline="always")
+def _radix8_first_body(xf, dst_re, dst_im, tw, conj, sqrt_half, products):
+    """The loop of :func:`_radix8_first` (``products`` ``None``) and
+    :func:`_radix8_first_long` (``True``, a radix flag: see the comment above
+    :func:`_odd_stage`)."""
     m = xf.shape[0] // 16
     x0 = xf[0 : 2 * m]
     x1 = xf[2 * m : 4 * m]
@@ -488,16 +517,36 @@ def _radix8_first(xf, dst_re, dst_im, tw, conj, sqrt_half):
             x4[2 * p], conj * x4[2 * p + 1], x5[2 * p], conj * x5[2 * p + 1],
             x6[2 * p], conj * x6[2 * p + 1], x7[2 * p], conj * x7[2 * p + 1], sqrt_half,
         )  # fmt: skip
+        w1r = tw[p]
+        w1i = tw[m + p]
+        w2r = tw[2 * m + p]
+        w2i = tw[3 * m + p]
+        w4r = tw[6 * m + p]
+        w4i = tw[7 * m + p]
+        if products is None:
+            w3r = tw[4 * m + p]
+            w3i = tw[5 * m + p]
+            w5r = tw[8 * m + p]
+            w5i = tw[9 * m + p]
+            w6r = tw[10 * m + p]
+            w6i = tw[11 * m + p]
+            w7r = tw[12 * m + p]
+            w7i = tw[13 * m + p]
+        else:
+            w3r, w3i = _twiddled(w1r, w1i, w2r, w2i)
+            w5r, w5i = _twiddled(w1r, w1i, w4r, w4i)
+            w6r, w6i = _twiddled(w2r, w2i, w4r, w4i)
+            w7r, w7i = _twiddled(w3r, w3i, w4r, w4i)
         o = 8 * p
         dst_re[o] = y0r
         dst_im[o] = y0i
-        dst_re[o + 1], dst_im[o + 1] = _twiddled(y1r, y1i, tw[p], tw[m + p])
-        dst_re[o + 2], dst_im[o + 2] = _twiddled(y2r, y2i, tw[2 * m + p], tw[3 * m + p])
-        dst_re[o + 3], dst_im[o + 3] = _twiddled(y3r, y3i, tw[4 * m + p], tw[5 * m + p])
-        dst_re[o + 4], dst_im[o + 4] = _twiddled(y4r, y4i, tw[6 * m + p], tw[7 * m + p])
-        dst_re[o + 5], dst_im[o + 5] = _twiddled(y5r, y5i, tw[8 * m + p], tw[9 * m + p])
-        dst_re[o + 6], dst_im[o + 6] = _twiddled(y6r, y6i, tw[10 * m + p], tw[11 * m + p])
-        dst_re[o + 7], dst_im[o + 7] = _twiddled(y7r, y7i, tw[12 * m + p], tw[13 * m + p])
+        dst_re[o + 1], dst_im[o + 1] = _twiddled(y1r, y1i, w1r, w1i)
+        dst_re[o + 2], dst_im[o + 2] = _twiddled(y2r, y2i, w2r, w2i)
+        dst_re[o + 3], dst_im[o + 3] = _twiddled(y3r, y3i, w3r, w3i)
+        dst_re[o + 4], dst_im[o + 4] = _twiddled(y4r, y4i, w4r, w4i)
+        dst_re[o + 5], dst_im[o + 5] = _twiddled(y5r, y5i, w5r, w5i)
+        dst_re[o + 6], dst_im[o + 6] = _twiddled(y6r, y6i, w6r, w6i)
+        dst_re[o + 7], dst_im[o + 7] = _twiddled(y7r, y7i, w7r, w7i)
 
 
 @butterfly
@@ -1341,8 +1390,8 @@ def _pow2_rows_body(x, y, plan, signed_scale, work, first8, eights):
     xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
     twiddles = offset + 2 * (stride - 1) * (n // stride)  # after the first stage's
     for row in range(x.shape[0]):
-        if first8 is not None:
-            _radix8_first_of(xf[row], plan, work, n, offset, conj)
+        if first8 is not None:  # only plans with radix-8 middle stages reach long lengths
+            _radix8_first_of(xf[row], plan, work, n, offset, conj, eights)
         else:
             _radix4_first_of(xf[row], plan, work, n, offset, conj)
         _pow2_stages(yf[row], plan, work, conj, scale, n, stride, twiddles, eights)
@@ -1360,13 +1409,19 @@ def _radix4_first_of(x_row, plan, work, n, offset, conj):
 
 
 @kernel(inline="always")
-def _radix8_first_of(x_row, plan, work, n, offset, conj):
-    """:func:`_radix4_first_of` for a radix-8 first stage."""
+def _radix8_first_of(x_row, plan, work, n, offset, conj, long_first):
+    """:func:`_radix4_first_of` for a radix-8 first stage. ``long_first``, a radix flag (see
+    the comment above :func:`_odd_stage`), says whether the caller's plans may reach
+    ``_LONG_FIRST_FROM``, where :func:`_radix8_first_long` runs; with ``None`` only
+    :func:`_radix8_first` is compiled."""
     length = n // 8
-    _radix8_first(
-        x_row, _split_buffer(work, n, 0), _split_buffer(work, n, 1),
-        plan[offset : offset + 14 * length], conj, plan[7],
-    )  # fmt: skip
+    dst_re = _split_buffer(work, n, 0)
+    dst_im = _split_buffer(work, n, 1)
+    twiddles = plan[offset : offset + 14 * length]
+    if long_first is not None and n >= _LONG_FIRST_FROM:
+        _radix8_first_long(x_row, dst_re, dst_im, twiddles, conj, plan[7])
+    else:
+        _radix8_first(x_row, dst_re, dst_im, twiddles, conj, plan[7])
 
 
 @quiet_when_interpreted
@@ -1379,7 +1434,7 @@ def pow2_rows_last8(x, y, plan, signed_scale, work):
     xf, yf, n, conj, scale, work, offset, _ = _rows_setup(x, y, plan, signed_scale, work)
     length = n // 8
     for row in range(x.shape[0]):
-        _radix8_first_of(xf[row], plan, work, n, offset, conj)
+        _radix8_first_of(xf[row], plan, work, n, offset, conj, True)
         # Stages 1 and 2 at the literal strides 8 and 64: Numba compiles a version of
         # _radix8_stage for each constant, whose inner loop LLVM then vectorizes without a
         # remainder (complex64, ns a point: stride 8 0.18-0.32 against 0.35-0.44 at n = 2^9 to
@@ -1475,11 +1530,11 @@ def _pow2_row(x_row, y_row, plan, work, conj, scale, small, first4, first8, eigh
     length = n // stride
     if first4 is not None and first8 is not None:
         if stride == 8:
-            _radix8_first_of(x_row, plan, work, n, offset, conj)
+            _radix8_first_of(x_row, plan, work, n, offset, conj, eights)
         else:
             _radix4_first_of(x_row, plan, work, n, offset, conj)
-    elif first8 is not None:
-        _radix8_first_of(x_row, plan, work, n, offset, conj)
+    elif first8 is not None:  # only plans with radix-8 middle stages reach long lengths
+        _radix8_first_of(x_row, plan, work, n, offset, conj, eights)
     else:
         _radix4_first_of(x_row, plan, work, n, offset, conj)
     _pow2_stages(
