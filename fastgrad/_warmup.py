@@ -17,8 +17,10 @@ __all__ = ["warmup"]
 # Numba compiles one version per argument types, not per size, but each length picks one of
 # several drivers (see fastgrad._kernels.fft_plan.pow2_kernel): single and double precision,
 # and the powers of two 4 (no stages), 8 (radix 4 first), 16 (radix 8 first in single
-# precision), 4096 (radix 4 first and radix-8 middle stages in double precision), 2^17 (radix 8
-# first and radix-8 middle stages in both), 2^18 (all stages radix 8), 12 and 24 (mixed-radix
+# precision), 4096 (radix 4 first and radix-8 middle stages in double precision, all stages
+# radix 8 in single), 8192 (radix 8 first and radix-8 middle stages in single precision), 2^17
+# and 2^18 (the same, and all stages radix 8, from _LONG_FIRST_FROM: the long first stage, in
+# both precisions), 12 and 24 (mixed-radix
 # direct lengths; 24 is a real length with a direct half) and two Bluestein lengths (even and
 # odd, which take different paths in the real transforms) run every transform in both
 # directions. The mixed-radix kernels also compile one version per set of radices (their radix
@@ -32,7 +34,7 @@ __all__ = ["warmup"]
 # (both, in double precision).
 _DTYPES = (np.float32, np.float64)
 _FFT_LENGTHS = (4, 8, 16, 12, 24, 6, 5)
-_LONG_LENGTHS = (1 << 12, 1 << 17, 1 << 18)
+_LONG_LENGTHS = (1 << 12, 1 << 13, 1 << 17, 1 << 18)
 _DIRECT_LENGTHS = (20, 60, 4608, 5120, 4800)
 _BLUESTEIN_LENGTHS = (3, 5, 7, 11, 19, 21, 25, 37, 55, 109, 2251, 2305, 2501, 2701, 3841, 4501)
 _REAL_LENGTHS = (40, 120, 9216, 10240, 9600, 64, 1 << 13, 1 << 18)

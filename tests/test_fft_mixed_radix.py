@@ -109,9 +109,9 @@ def test_numpy_pow2_plan_equals_the_compiled_one(n, dtype):
 def test_pow2_driver_follows_the_first_radix_and_matches_the_general_one(n, dtype, rng):
     """Each power-of-two driver compiles one first-stage kernel, and the radix-8 middle stage
     only if it runs one: the plan's first radix and its radix-8 middle stages pick the driver
-    (n <= 4: the one without stages; a radix-8 last stage too: pow2_rows_last8), and each
-    gives what the general Stockham driver gives for the same length, within rounding where
-    the stages differ."""
+    (n <= 4: the one without stages; a radix-8 last stage too: pow2_rows_last8; radix 8 first
+    from _LONG_FIRST_FROM: the _long drivers), and each gives what the general Stockham driver
+    gives for the same length, within rounding where the stages differ."""
     from fastgrad._kernels import fft_plan
 
     if JIT_DISABLED and n > 2**14:
@@ -119,20 +119,25 @@ def test_pow2_driver_follows_the_first_radix_and_matches_the_general_one(n, dtyp
     plan = fft_plan.pow2_plan(n, dtype)
     radices = fft_kernels._radices(n, dtype == np.complex64, True)
     kernel = fft_plan.pow2_kernel(plan)
+    long_first = n >= fft_kernels._LONG_FIRST_FROM
     if radices.shape[0] == 0:
         assert kernel is fft_kernels.pow2_rows_small
     elif radices[0] == 8 and radices[-1] == 8:
-        assert kernel is fft_kernels.pow2_rows_last8
+        expected = fft_kernels.pow2_rows_last8_long if long_first else fft_kernels.pow2_rows_last8
+        assert kernel is expected
     else:
         middle_eights = 8 in radices[1:-1].tolist()
+        radix8_mid8 = fft_kernels.pow2_rows_radix8_mid8
         expected = {
             (False, False): fft_kernels.pow2_rows,
             (False, True): fft_kernels.pow2_rows_mid8,
             (True, False): fft_kernels.pow2_rows_radix8,
-            (True, True): fft_kernels.pow2_rows_radix8_mid8,
+            (True, True): fft_kernels.pow2_rows_radix8_mid8_long if long_first else radix8_mid8,
         }[(bool(radices[0] == 8), middle_eights)]
         assert kernel is expected
     same_stages = radices.tolist() == fft_kernels._radices(n, dtype == np.complex64, False).tolist()
+    # the long drivers' first stage multiplies twiddles that the general driver reads: rounding
+    same_stages = same_stages and not (long_first and radices[0] == 8)
     x = make_input(rng, (3, n), dtype)
     real = np.float32 if dtype == np.complex64 else np.float64
     general_plan = fft_kernels.make_c2c_plan(n, np.empty(0, dtype))
@@ -161,7 +166,7 @@ def test_long_first_stage_is_as_accurate_as_scipy(dtype, rng):
     from fastgrad._kernels import fft_plan
 
     n = fft_kernels._LONG_FIRST_FROM
-    long_drivers = (fft_kernels.pow2_rows_radix8_mid8, fft_kernels.pow2_rows_last8)
+    long_drivers = (fft_kernels.pow2_rows_radix8_mid8_long, fft_kernels.pow2_rows_last8_long)
     assert fft_plan.pow2_kernel(fft_plan.pow2_plan(n, dtype)) in long_drivers
     x = make_input(rng, (2, n), dtype)
     exact = reference.long_double_fft(x)
@@ -305,12 +310,15 @@ def test_warmup_compiles_every_row_kernel_in_both_precisions():
 
     both = {"float32", "float64"}
     only = {"pow2_rows_mid8": {"float64"}, "pow2_rows_radix8": {"float32"}}
+    # radix 8 first below _LONG_FIRST_FROM: single precision only
+    only.update({name: {"float32"} for name in ("pow2_rows_radix8_mid8", "pow2_rows_last8")})
     only.update({f"pow2_{kind}_rows_mid8": {"float64"} for kind in ("r2c", "c2r")})
     only.update({f"pow2_{kind}_rows_radix8": {"float32"} for kind in ("r2c", "c2r")})
     fastgrad.warmup()
     for name in (
         "pow2_rows", "pow2_rows_mid8", "pow2_rows_radix8", "pow2_rows_radix8_mid8",
-        "pow2_rows_last8", "pow2_rows_small", "direct_rows", "bluestein_rows", "pow2_r2c_rows",
+        "pow2_rows_last8", "pow2_rows_radix8_mid8_long", "pow2_rows_last8_long",
+        "pow2_rows_small", "direct_rows", "bluestein_rows", "pow2_r2c_rows",
         "pow2_c2r_rows", "r2c_split_rows", "c2r_pack_rows", "r2c_rows_direct", "c2r_rows_direct",
         "pow2_r2c_rows_mid8", "pow2_c2r_rows_mid8",
         "pow2_r2c_rows_radix8", "pow2_c2r_rows_radix8", "pow2_r2c_rows_radix8_mid8",

@@ -67,9 +67,11 @@ __all__ = [
     "pow2_r2c_rows_small",
     "pow2_rows",
     "pow2_rows_last8",
+    "pow2_rows_last8_long",
     "pow2_rows_mid8",
     "pow2_rows_radix8",
     "pow2_rows_radix8_mid8",
+    "pow2_rows_radix8_mid8_long",
     "pow2_rows_small",
     "r2c_rows",
     "r2c_rows_direct",
@@ -203,9 +205,10 @@ _LAST8_FROM = 1 << 9
 # as run-time sizes).
 _LAST_BLOCK = 64
 
-# From this length a radix-8 first stage runs as :func:`_radix8_first_long`, which reads three
-# of its seven twiddle blocks (in every driver that can reach the length: those compiled with
-# radix-8 middle stages, see :func:`_radix8_first_of`). There the table no longer fits in L2 (14n/8
+# From this length the power-of-two drivers that start with radix 8 are the ``_long`` ones
+# (:func:`pow2_rows_radix8_mid8_long`, :func:`pow2_rows_last8_long`; the planner picks them:
+# fastgrad._kernels.fft_plan.pow2_kernel), whose first stage is :func:`_radix8_first_long`: it
+# reads three of its seven twiddle blocks. There the table no longer fits in L2 (14n/8
 # values: 3.7 MB at complex128 2^18) and every stage streams through L3, so each block read is
 # memory traffic: complex128 2^18, first stage 0.465 -> 0.379 ms; RMS error against a
 # long-double FFT 3.05e-16 -> 3.10e-16 (scipy.fft: 3.33e-16).
@@ -1354,7 +1357,7 @@ def pow2_rows(x, y, plan, signed_scale, work):
     :func:`pow2_rows_small`): a first call compiles only what its length needs
     (:func:`fastgrad._kernels.fft_plan.pow2_kernel` picks the driver).
     """
-    _pow2_rows_body(x, y, plan, signed_scale, work, None, None)
+    _pow2_rows_body(x, y, plan, signed_scale, work, None, None, None)
 
 
 @quiet_when_interpreted
@@ -1362,7 +1365,7 @@ def pow2_rows(x, y, plan, signed_scale, work):
 def pow2_rows_mid8(x, y, plan, signed_scale, work):
     """:func:`pow2_rows` for plans that start with radix 4 and have radix-8 middle stages
     (4096 <= n < 2^17 in double precision)."""
-    _pow2_rows_body(x, y, plan, signed_scale, work, None, True)
+    _pow2_rows_body(x, y, plan, signed_scale, work, None, True, None)
 
 
 @quiet_when_interpreted
@@ -1370,28 +1373,37 @@ def pow2_rows_mid8(x, y, plan, signed_scale, work):
 def pow2_rows_radix8(x, y, plan, signed_scale, work):
     """:func:`pow2_rows` for plans that start with a radix-8 stage and have no other one
     (16 <= n < 4096 in single precision)."""
-    _pow2_rows_body(x, y, plan, signed_scale, work, True, None)
+    _pow2_rows_body(x, y, plan, signed_scale, work, True, None, None)
 
 
 @quiet_when_interpreted
 @kernel
 def pow2_rows_radix8_mid8(x, y, plan, signed_scale, work):
     """:func:`pow2_rows` for plans that start with a radix-8 stage, have radix-8 middle stages
-    and end with radix 4 or 2 (single precision from 4096, double from 2^17)."""
-    _pow2_rows_body(x, y, plan, signed_scale, work, True, True)
+    and end with radix 4 or 2, below ``_LONG_FIRST_FROM`` (single precision from 4096)."""
+    _pow2_rows_body(x, y, plan, signed_scale, work, True, True, None)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_rows_radix8_mid8_long(x, y, plan, signed_scale, work):
+    """:func:`pow2_rows_radix8_mid8` from ``_LONG_FIRST_FROM`` (2^17), with the first stage
+    :func:`_radix8_first_long`."""
+    _pow2_rows_body(x, y, plan, signed_scale, work, True, True, True)
 
 
 @kernel(inline="always")
-def _pow2_rows_body(x, y, plan, signed_scale, work, first8, eights):
-    """The body of the four drivers above. ``first8`` (the plan starts with radix 8) and
-    ``eights`` (it has radix-8 middle stages) are radix flags (see the comment above
-    :func:`_odd_stage`), constants in each driver's code: each driver compiles one first-stage
-    kernel, and the radix-8 middle stage only with ``eights``."""
+def _pow2_rows_body(x, y, plan, signed_scale, work, first8, eights, long_first):
+    """The body of the five drivers above. ``first8`` (the plan starts with radix 8),
+    ``eights`` (it has radix-8 middle stages) and ``long_first`` (the first stage is
+    :func:`_radix8_first_long`) are radix flags (see the comment above :func:`_odd_stage`),
+    constants in each driver's code: each driver compiles one first-stage kernel, and the
+    radix-8 middle stage only with ``eights``."""
     xf, yf, n, conj, scale, work, offset, stride = _rows_setup(x, y, plan, signed_scale, work)
     twiddles = offset + 2 * (stride - 1) * (n // stride)  # after the first stage's
     for row in range(x.shape[0]):
-        if first8 is not None:  # only plans with radix-8 middle stages reach long lengths
-            _radix8_first_of(xf[row], plan, work, n, offset, conj, eights)
+        if first8 is not None:
+            _radix8_first_of(xf[row], plan, work, n, offset, conj, long_first)
         else:
             _radix4_first_of(xf[row], plan, work, n, offset, conj)
         _pow2_stages(yf[row], plan, work, conj, scale, n, stride, twiddles, eights)
@@ -1410,15 +1422,14 @@ def _radix4_first_of(x_row, plan, work, n, offset, conj):
 
 @kernel(inline="always")
 def _radix8_first_of(x_row, plan, work, n, offset, conj, long_first):
-    """:func:`_radix4_first_of` for a radix-8 first stage. ``long_first``, a radix flag (see
-    the comment above :func:`_odd_stage`), says whether the caller's plans may reach
-    ``_LONG_FIRST_FROM``, where :func:`_radix8_first_long` runs; with ``None`` only
-    :func:`_radix8_first` is compiled."""
+    """:func:`_radix4_first_of` for a radix-8 first stage: :func:`_radix8_first`, or with
+    ``long_first`` (a radix flag, see the comment above :func:`_odd_stage`)
+    :func:`_radix8_first_long`."""
     length = n // 8
     dst_re = _split_buffer(work, n, 0)
     dst_im = _split_buffer(work, n, 1)
     twiddles = plan[offset : offset + 14 * length]
-    if long_first is not None and n >= _LONG_FIRST_FROM:
+    if long_first is not None:
         _radix8_first_long(x_row, dst_re, dst_im, twiddles, conj, plan[7])
     else:
         _radix8_first(x_row, dst_re, dst_im, twiddles, conj, plan[7])
@@ -1428,13 +1439,28 @@ def _radix8_first_of(x_row, plan, work, n, offset, conj, long_first):
 @kernel
 def pow2_rows_last8(x, y, plan, signed_scale, work):
     """:func:`pow2_rows` for plans that start and end with a radix-8 stage (from
-    :func:`make_pow2_plan`, n >= ``_LAST8_FROM``; see :func:`_radices`): the only driver that
-    compiles :func:`_radix8_last`, which uses the split buffers that the last stage does not
-    read as scratch. Such plans have three stages or more, all radix 8."""
+    :func:`make_pow2_plan`, n >= ``_LAST8_FROM``; see :func:`_radices`), below
+    ``_LONG_FIRST_FROM`` (single precision only): with :func:`pow2_rows_last8_long`, the only
+    drivers that compile :func:`_radix8_last`, which uses the split buffers that the last stage
+    does not read as scratch. Such plans have three stages or more, all radix 8."""
+    _pow2_rows_last8_body(x, y, plan, signed_scale, work, None)
+
+
+@quiet_when_interpreted
+@kernel
+def pow2_rows_last8_long(x, y, plan, signed_scale, work):
+    """:func:`pow2_rows_last8` from ``_LONG_FIRST_FROM`` (2^18 and 2^21 in both precisions),
+    with the first stage :func:`_radix8_first_long`."""
+    _pow2_rows_last8_body(x, y, plan, signed_scale, work, True)
+
+
+@kernel(inline="always")
+def _pow2_rows_last8_body(x, y, plan, signed_scale, work, long_first):
+    """The body of the two drivers above (``long_first``: see :func:`_pow2_rows_body`)."""
     xf, yf, n, conj, scale, work, offset, _ = _rows_setup(x, y, plan, signed_scale, work)
     length = n // 8
     for row in range(x.shape[0]):
-        _radix8_first_of(xf[row], plan, work, n, offset, conj, True)
+        _radix8_first_of(xf[row], plan, work, n, offset, conj, long_first)
         # Stages 1 and 2 at the literal strides 8 and 64: Numba compiles a version of
         # _radix8_stage for each constant, whose inner loop LLVM then vectorizes without a
         # remainder (complex64, ns a point: stride 8 0.18-0.32 against 0.35-0.44 at n = 2^9 to
@@ -1530,11 +1556,11 @@ def _pow2_row(x_row, y_row, plan, work, conj, scale, small, first4, first8, eigh
     length = n // stride
     if first4 is not None and first8 is not None:
         if stride == 8:
-            _radix8_first_of(x_row, plan, work, n, offset, conj, eights)
+            _radix8_first_of(x_row, plan, work, n, offset, conj, None)
         else:
             _radix4_first_of(x_row, plan, work, n, offset, conj)
-    elif first8 is not None:  # only plans with radix-8 middle stages reach long lengths
-        _radix8_first_of(x_row, plan, work, n, offset, conj, eights)
+    elif first8 is not None:
+        _radix8_first_of(x_row, plan, work, n, offset, conj, None)
     else:
         _radix4_first_of(x_row, plan, work, n, offset, conj)
     _pow2_stages(

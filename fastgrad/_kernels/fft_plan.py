@@ -82,7 +82,8 @@ def _middle_eights(plan: np.ndarray) -> bool:
 
 def pow2_kernel(plan: np.ndarray):
     """The kernel for the complex rows of a :func:`pow2_plan`: its first radix picks it, then
-    whether it has radix-8 middle stages (and a radix-8 last one: plans all of radix 8); a plan
+    whether it has radix-8 middle stages (and a radix-8 last one: plans all of radix 8) and,
+    for those, whether n reaches ``_fft._LONG_FIRST_FROM`` (the ``_long`` drivers); a plan
     without stages (n <= 4) runs :func:`_fft.pow2_rows_small`."""
     if plan.shape[0] == _fft._HEADER:
         return _fft.pow2_rows_small
@@ -90,9 +91,12 @@ def pow2_kernel(plan: np.ndarray):
     middle_eights = _middle_eights(plan)
     if radices[0] != 8:
         return _fft.pow2_rows_mid8 if middle_eights else _fft.pow2_rows
+    long_first = math.prod(int(r) for r in radices) >= _fft._LONG_FIRST_FROM
     if radices[-1] == 8:
-        return _fft.pow2_rows_last8
-    return _fft.pow2_rows_radix8_mid8 if middle_eights else _fft.pow2_rows_radix8
+        return _fft.pow2_rows_last8_long if long_first else _fft.pow2_rows_last8
+    if not middle_eights:
+        return _fft.pow2_rows_radix8
+    return _fft.pow2_rows_radix8_mid8_long if long_first else _fft.pow2_rows_radix8_mid8
 
 
 def radix_flags(plan: np.ndarray) -> tuple[bool | None, bool | None, bool | None]:
