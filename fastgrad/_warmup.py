@@ -14,24 +14,22 @@ import numpy as np
 
 __all__ = ["warmup"]
 
-# Numba compiles one version per argument types, not per size, but each length picks one of
-# several drivers (see fastgrad._kernels.fft_plan.pow2_kernel): single and double precision,
-# and the powers of two 4 (no stages), 8 (radix 4 first), 16 (radix 8 first in single
-# precision), 4096 (radix 4 first and radix-8 middle stages in double precision, all stages
-# radix 8 in single), 8192 (radix 8 first and radix-8 middle stages in single precision), 2^17
-# and 2^18 (the same, and all stages radix 8, from _LONG_FIRST_FROM: the long first stage, in
-# both precisions), 12 and 24 (mixed-radix
-# direct lengths; 24 is a real length with a direct half) and two Bluestein lengths (even and
-# odd, which take different paths in the real transforms) run every transform in both
-# directions. The mixed-radix kernels also compile one version per set of radices (their radix
-# flags, see fastgrad._kernels.fft_plan.radix_flags): radix 3, 5 or both, with or without
-# radix-8 middle stages, and Bluestein's driver also by the radix of its last stage (2, 4, or 3
-# or 5). _DIRECT_LENGTHS has a length for each set of the direct driver (12, 20, 60, 4608,
-# 5120, 4800), _BLUESTEIN_LENGTHS one for each of Bluestein's 16 sets (3 to 4501: padded
-# lengths 8 to 9216); _REAL_LENGTHS for the halves of real lengths (24, 40, 120, 9216, 10240,
-# 9600), and for the real kernels of powers of two, which follow the half plan as the complex
-# drivers do: 64 (radix 8 first in single precision), 8192 (radix-8 middle stages) and 2^18
-# (both, in double precision).
+# Numba compiles one version per argument types, not per size, but each length picks one of several
+# drivers (see fastgrad._kernels.fft_plan.pow2_kernel): single and double precision, and the powers
+# of two 4 (no stages), 8 (radix 4 first), 16 (radix 8 first in single precision), 4096 (radix 4
+# first and radix-8 middle stages in double precision, all stages radix 8 in single), 8192 (radix 8
+# first and radix-8 middle stages in single precision), 2^17 and 2^18 (the same two kinds from
+# _LONG_FIRST_FROM, with the long first stage, in both precisions), 12 and 24 (mixed-radix direct
+# lengths; 24 is a real length with a direct half) and two Bluestein lengths (even and odd, which
+# take different paths in the real transforms) run every transform in both directions. The
+# mixed-radix kernels also compile one version per set of radices (their radix flags, see
+# fastgrad._kernels.fft_plan.radix_flags): radix 3, 5 or both, with or without radix-8 middle
+# stages, and Bluestein's driver also by the radix of its last stage (2, 4, or 3 or 5).
+# _DIRECT_LENGTHS has a length for each set of the direct driver (12, 20, 60, 4608, 5120, 4800),
+# _BLUESTEIN_LENGTHS one for each of Bluestein's 16 sets (3 to 4501: padded lengths 8 to 9216);
+# _REAL_LENGTHS for the halves of real lengths (24, 40, 120, 9216, 10240, 9600), and for the real
+# kernels of powers of two, which follow the half plan as the complex drivers do: 64 (radix 8 first
+# in single precision), 8192 (radix-8 middle stages) and 2^18 (both, in double precision).
 _DTYPES = (np.float32, np.float64)
 _FFT_LENGTHS = (4, 8, 16, 12, 24, 6, 5)
 _LONG_LENGTHS = (1 << 12, 1 << 13, 1 << 17, 1 << 18)

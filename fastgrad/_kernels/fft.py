@@ -1353,9 +1353,9 @@ def pow2_rows(x, y, plan, signed_scale, work):
     so a flat driver without the radix-3/5 code compiles in a fraction of the time. Each
     power-of-two driver compiles one first-stage kernel, and the radix-8 middle stage only
     where its lengths have one (:func:`pow2_rows_mid8`, :func:`pow2_rows_radix8`,
-    :func:`pow2_rows_radix8_mid8`, :func:`pow2_rows_last8`; n <= 4 runs
-    :func:`pow2_rows_small`): a first call compiles only what its length needs
-    (:func:`fastgrad._kernels.fft_plan.pow2_kernel` picks the driver).
+    :func:`pow2_rows_radix8_mid8`, :func:`pow2_rows_last8` and, from ``_LONG_FIRST_FROM``,
+    their ``_long`` twins; n <= 4 runs :func:`pow2_rows_small`): a first call compiles only
+    what its length needs (:func:`fastgrad._kernels.fft_plan.pow2_kernel` picks the driver).
     """
     _pow2_rows_body(x, y, plan, signed_scale, work, None, None, None)
 
@@ -1449,8 +1449,8 @@ def pow2_rows_last8(x, y, plan, signed_scale, work):
 @quiet_when_interpreted
 @kernel
 def pow2_rows_last8_long(x, y, plan, signed_scale, work):
-    """:func:`pow2_rows_last8` from ``_LONG_FIRST_FROM`` (2^18 and 2^21 in both precisions),
-    with the first stage :func:`_radix8_first_long`."""
+    """:func:`pow2_rows_last8` from ``_LONG_FIRST_FROM`` (2^18, 2^21, ... in both
+    precisions), with the first stage :func:`_radix8_first_long`."""
     _pow2_rows_last8_body(x, y, plan, signed_scale, work, True)
 
 
